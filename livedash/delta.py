@@ -1,0 +1,53 @@
+"""How the result of a source or pipeline changed in one tick.
+
+Two shapes flow through livedash:
+
+* **rows**: ``added`` and ``removed`` are set. The new result is the previous one
+  without ``removed`` and with ``added`` appended at the end. When ``result`` is
+  ``None`` the removed rows were exactly the first ``len(removed)`` rows of the
+  previous result (the common, cheap case: views stream ``added`` and drop that many
+  rows from the front). When rows left from the middle (a late row expiring from a
+  time window), ``result`` holds the complete new result as well.
+* **whole**: ``added`` and ``removed`` are ``None`` and ``result`` is the complete new
+  result (an aggregate, a matrix). Views replace their data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    added: pd.DataFrame | None
+    removed: pd.DataFrame | None
+    result: pd.DataFrame | None = None
+
+    @property
+    def is_rows(self) -> bool:
+        """True when the change is expressed as rows added and removed."""
+        return self.added is not None
+
+    @property
+    def is_prefix(self) -> bool:
+        """True when removed rows were the oldest ones (views can simply roll over)."""
+        return self.added is not None and self.result is None
+
+    @classmethod
+    def rows(cls, added: pd.DataFrame, removed: pd.DataFrame | None = None,
+             result: pd.DataFrame | None = None) -> "Delta":
+        if removed is None:
+            removed = added.iloc[:0]
+        return cls(added, removed, result)
+
+    @classmethod
+    def whole(cls, result: pd.DataFrame) -> "Delta":
+        return cls(None, None, result)
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing changed."""
+        if self.added is None:
+            return False
+        return len(self.added) == 0 and len(self.removed) == 0 and self.result is None

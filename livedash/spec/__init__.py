@@ -1,0 +1,1 @@
+"""The dashboard specification: YAML-facing models, validation and the immutable plan."""

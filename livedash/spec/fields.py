@@ -1,0 +1,61 @@
+"""Field types shared by the specification models."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+
+from ..durations import UNITS_HELP, format_duration, parse_duration
+
+DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(ms|sec|s|min|m|h|d)\s*$"
+
+
+class Model(BaseModel):
+    """Base of every spec model: immutable, strict about unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
+                              use_attribute_docstrings=True)
+
+
+def _duration(value: Any) -> pd.Timedelta:
+    if isinstance(value, pd.Timedelta):
+        return value
+    return parse_duration(value)
+
+
+Duration = Annotated[
+    pd.Timedelta,
+    BeforeValidator(_duration),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN,
+                    "description": f"A duration: {UNITS_HELP}."}),
+]
+
+
+def _window(value: Any) -> int | pd.Timedelta:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a row count or a duration, got {value!r}")
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError(f"a window of {value} rows is empty: use a positive row count")
+        return value
+    if isinstance(value, (str, pd.Timedelta)):
+        return _duration(value)
+    raise ValueError(f"expected a row count (e.g. 100) or a duration ({UNITS_HELP}), "
+                     f"got {value!r}")
+
+
+def _format_window(value: int | pd.Timedelta) -> int | str:
+    return value if isinstance(value, int) else format_duration(value)
+
+
+Window = Annotated[
+    int | pd.Timedelta,
+    BeforeValidator(_window),
+    PlainSerializer(_format_window),
+    WithJsonSchema({"oneOf": [
+        {"type": "integer", "minimum": 1, "description": "The last N rows."},
+        {"type": "string", "pattern": DURATION_PATTERN,
+         "description": "The last span of index time, e.g. 30s."}]}),
+]
