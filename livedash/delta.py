@@ -51,3 +51,21 @@ class Delta:
         if self.added is None:
             return False
         return len(self.added) == 0 and len(self.removed) == 0 and self.result is None
+
+
+def apply(current: pd.DataFrame | None, delta: Delta) -> pd.DataFrame:
+    """The result after ``delta``, given the result before it (the reference semantics).
+
+    Runtime nodes keep their result with this; tests use it to follow a step's output.
+    """
+    if delta.result is not None:
+        return delta.result
+    assert delta.added is not None and delta.removed is not None
+    if current is None or len(current.columns) == 0:
+        return delta.added
+    kept = current.iloc[len(delta.removed):]
+    if len(delta.added) == 0:
+        return kept
+    if len(kept) == 0:
+        return delta.added
+    return pd.concat([kept, delta.added])

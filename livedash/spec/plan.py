@@ -1,7 +1,7 @@
 """The immutable plan a dashboard file becomes once it is valid."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -35,7 +35,7 @@ class Plan:
     views: Mapping[str, ViewSpec]
     layout: tuple[tuple[str, ...], ...]
     path: Path | None = None
-    raw: Mapping[str, Any] = MappingProxyType({})
+    raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def name(self) -> str:
