@@ -1,0 +1,168 @@
+"""One viewer's page: the template, the views, their feeds and the error banner."""
+from __future__ import annotations
+
+import html
+import logging
+from functools import partial
+from typing import Any, Callable
+
+import panel as pn
+from bokeh.document import Document
+from bokeh.events import DocumentReady
+from panel.io.state import set_curdoc
+
+from .plugins import ViewContext, ViewSession
+from .runtime.feed import Feed
+from .runtime.graph import Graph
+
+log = logging.getLogger("livedash")
+
+TEMPLATES: dict[str, str] = {
+    "fast": "FastListTemplate", "bootstrap": "BootstrapTemplate",
+    "material": "MaterialTemplate", "vanilla": "VanillaTemplate",
+    "golden": "GoldenTemplate", "react": "ReactTemplate", "fastgrid": "FastGridTemplate",
+}
+
+
+class Page:
+    """Builds one session's page from a running graph and releases it on close.
+
+    Views and Bokeh models belong to the session; data belongs to the graph. A page only
+    starts listening when the browser reports the document ready, so a request that
+    never opens a websocket (a crawler, a health check) costs nothing after the answer.
+    """
+
+    def __init__(self, graph: Graph, registry: Any):
+        self.graph = graph
+        self.plan = graph.plan
+        self.registry = registry
+        self.views: dict[str, ViewSession] = {}
+        self.feeds: list[Feed] = []
+        self.versions: dict[str, int] = {}
+        self.banner = pn.pane.Alert("", alert_type="danger", visible=False,
+                                    sizing_mode="stretch_width")
+        self._doc: Document | None = None
+        self._remove_status: Callable[[], None] | None = None
+        self.closed = False
+        self.connected = False
+
+    # -- building ----------------------------------------------------------------------
+    def view_panels(self) -> dict[str, Any]:
+        panels: dict[str, Any] = {}
+        theme = self.plan.config.theme
+        for name, spec in self.plan.views.items():
+            node = self.graph.nodes[spec.data]
+            with node.lock:
+                frame, whole, version = node.result(), node.whole, node.version
+            self.versions[name] = version
+            info = self.registry.get("view", spec.kind)
+            try:
+                view = info.factory(spec, ViewContext(name, frame, whole, theme))
+            except Exception as exc:
+                log.warning("view %s failed to build: %s", name, exc)
+                panels[name] = pn.pane.Alert(
+                    f"**View `{html.escape(name)}` cannot be shown:** {html.escape(str(exc))}",
+                    alert_type="danger", sizing_mode="stretch_width")
+                continue
+            self.views[name] = view
+            panels[name] = view.panel
+        return panels
+
+    def body(self) -> list[Any]:
+        panels = self.view_panels()
+        rows = [pn.Row(*[panels[n] for n in row if n in panels], sizing_mode="stretch_width")
+                for row in self.plan.layout]
+        self.refresh_banner()
+        return [self.banner, *rows]
+
+    def template(self) -> pn.template.BaseTemplate:
+        cls = getattr(pn.template, TEMPLATES[self.plan.config.template])
+        theme = "dark" if self.plan.config.theme == "dark" else "default"
+        template = cls(title=self.plan.title, theme=theme)
+        if self.plan.description:
+            template.header.append(pn.pane.Markdown(
+                html.escape(self.plan.description), styles={"color": "inherit"},
+                css_classes=["livedash-description"], margin=(0, 10)))
+        for item in self.body():
+            template.main.append(item)
+        return template
+
+    def layout(self) -> pn.Column:
+        """The page without a template (notebooks)."""
+        head = f"## {html.escape(self.plan.title)}"
+        if self.plan.description:
+            head += f"\n{html.escape(self.plan.description)}"
+        return pn.Column(pn.pane.Markdown(head), *self.body(), sizing_mode="stretch_width")
+
+    # -- live updates ------------------------------------------------------------------
+    def attach(self, doc: Document) -> None:
+        """Serve mode: listen once ``doc``'s browser is ready; clean up when it goes."""
+        self._doc = doc
+        self.graph.sessions += 1
+        doc.on_event(DocumentReady, lambda event: self.connect(partial(_next_tick, doc)))
+        doc.on_session_destroyed(lambda ctx: self.close())
+
+    def connect(self, schedule: Callable[[Callable[[], None]], Any]) -> None:
+        if self.connected or self.closed:
+            return
+        self.connected = True
+        by_node: dict[str, list[str]] = {}
+        for name, spec in self.plan.views.items():
+            if name in self.views:
+                by_node.setdefault(spec.data, []).append(name)
+        for data, names in by_node.items():
+            feed = Feed(self.graph.nodes[data], [self.views[n] for n in names], schedule,
+                        self._view_failed)
+            version = min(self.versions[n] for n in names)
+            feed.connect(version)
+            self.feeds.append(feed)
+        self._schedule = schedule
+        self._remove_status = self.graph.on_status(lambda graph: schedule(self.refresh_banner))
+        self.refresh_banner()
+
+    def _view_failed(self, view: ViewSession, exc: Exception) -> None:
+        self.refresh_banner(extra=f"a view failed to update: {exc}")
+
+    def refresh_banner(self, extra: str | None = None) -> None:
+        if self.closed:
+            return
+        errors = self.graph.errors()
+        lines = [f"**{html.escape(name)}**: {html.escape(msg)}" for name, msg in errors.items()]
+        if extra:
+            lines.append(html.escape(extra))
+        text = "  \n".join(lines)
+        if text != self.banner.object or bool(lines) != self.banner.visible:
+            self.banner.object = text
+            self.banner.visible = bool(lines)
+
+    def close(self) -> None:
+        """Release every feed, view and listener this page holds."""
+        if self.closed:
+            return
+        self.closed = True
+        for feed in self.feeds:
+            feed.close()
+        self.feeds = []
+        if self._remove_status is not None:
+            self._remove_status()
+            self._remove_status = None
+        for view in self.views.values():
+            try:
+                view.close()
+            except Exception:
+                log.exception("closing a view failed")
+        self.views = {}
+        if self._doc is not None:
+            self.graph.sessions -= 1
+            self._doc = None
+
+
+def _next_tick(doc: Document, fn: Callable[[], None]) -> None:
+    """Run ``fn`` on ``doc``'s session thread, with Panel's current document set."""
+    def run() -> None:
+        with set_curdoc(doc):
+            fn()
+    try:
+        doc.add_next_tick_callback(run)
+    except Exception:  # the session is gone; its page closes itself
+        pass

@@ -1,0 +1,93 @@
+"""A source's or pipeline's current result, the steps that produce it, and who listens."""
+from __future__ import annotations
+
+import threading
+from typing import Callable, Sequence
+
+import pandas as pd
+
+from ..delta import Delta
+from ..plugins import Step
+from .retained import Retained
+
+Listener = Callable[["Node", Delta], None]
+
+
+class Node:
+    """One source or pipeline inside a running dashboard.
+
+    A node keeps its current result, turns each input change into an output change with
+    its steps, passes it to the pipelines fed from it, then to its listeners (session
+    feeds). All nodes of one source tree share ``lock``: a tick, a push and a read never
+    interleave.
+    """
+
+    def __init__(self, name: str, lock: threading.RLock, steps: Sequence[Step] = (),
+                 whole: bool = False, limit: int | None = 1000):
+        self.name = name
+        self.lock = lock
+        self.steps = list(steps)
+        self.whole = whole
+        # ``limit`` bounds an unbounded stream's history; a windowed result is bounded by
+        # its window and must be kept whole, or removals would drop the wrong rows.
+        self.retained = Retained(limit)
+        self.version = 0
+        self.rows_total = 0
+        self.children: list[Node] = []
+        self._listeners: dict[int, Listener] = {}
+        self._next_id = 0
+        self.error: str | None = None
+
+    # -- data ------------------------------------------------------------------------
+    def result(self) -> pd.DataFrame:
+        with self.lock:
+            return self.retained.frame()
+
+    def feed(self, delta: Delta) -> None:
+        """Run ``delta`` (the input's change) through the steps and publish the result."""
+        with self.lock:
+            try:
+                for step in self.steps:
+                    delta = step.update(delta)
+            except Exception as exc:  # a step failing on odd data must not stop the source
+                self.error = f"{type(exc).__name__}: {exc}"
+                return
+            self.error = None
+            self.publish(delta)
+
+    def publish(self, delta: Delta) -> None:
+        with self.lock:
+            if delta.empty:
+                return
+            self.whole = not delta.is_rows
+            if delta.result is not None:
+                self.retained.replace(delta.result)
+            else:
+                self.retained.drop_front(len(delta.removed))
+                self.retained.append(delta.added)
+            if delta.is_rows:
+                self.rows_total += len(delta.added)
+            else:
+                self.rows_total = len(delta.result)
+            self.version += 1
+            for child in self.children:
+                child.feed(delta)
+            for listener in list(self._listeners.values()):
+                listener(self, delta)
+
+    # -- listeners --------------------------------------------------------------------
+    def listen(self, listener: Listener) -> Callable[[], None]:
+        """Add ``listener``; returns the function that removes it."""
+        with self.lock:
+            key = self._next_id
+            self._next_id += 1
+            self._listeners[key] = listener
+
+        def remove() -> None:
+            with self.lock:
+                self._listeners.pop(key, None)
+        return remove
+
+    @property
+    def listener_count(self) -> int:
+        return len(self._listeners)

@@ -1,0 +1,49 @@
+"""A Panel application per dashboard file; each session re-reads the file."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import panel as pn
+
+from ..api import Dashboard
+from ..runtime.runtime import Runtime
+from ..spec.loading import check
+
+
+def error_page(path: Path, errors: list[Any]) -> pn.template.BaseTemplate:
+    """The page shown for an invalid file: every error, positioned and escaped."""
+    text = "\n".join(e.format() for e in errors if e.severity == "error")
+    body = pn.pane.HTML(
+        f"<h3>{html.escape(path.name)} has errors</h3>"
+        f"<pre class='livedash-errors'>{html.escape(text)}</pre>"
+        "<p>Fix the file and reload this page.</p>", sizing_mode="stretch_width")
+    template = pn.template.FastListTemplate(title=f"{path.stem}: invalid dashboard")
+    template.main.append(body)
+    return template
+
+
+def session_page(path: Path) -> pn.template.BaseTemplate:
+    """Called by the Bokeh server for each new session of ``path``."""
+    plan, errors = check(path)
+    if plan is None:
+        return error_page(path, errors)
+    dash = Dashboard(plan, Runtime.shared())
+    from ..page import Page
+    page = Page(dash.graph, dash.runtime.registry)
+    template = page.template()
+    doc = pn.state.curdoc
+    if doc is not None and doc.session_context is not None:
+        page.attach(doc)
+    dash.start()
+    return template
+
+
+def describe(path: Path) -> dict[str, str]:
+    """Title and description for the index page (no source is started)."""
+    plan, errors = check(path)
+    if plan is None:
+        n = sum(e.severity == "error" for e in errors)
+        return {"title": path.stem, "description": f"invalid: {n} error(s)", "valid": "no"}
+    return {"title": plan.title, "description": plan.description, "valid": "yes"}
