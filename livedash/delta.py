@@ -62,7 +62,10 @@ def apply(current: pd.DataFrame | None, delta: Delta) -> pd.DataFrame:
         return delta.result
     assert delta.added is not None and delta.removed is not None
     if current is None or len(current.columns) == 0:
-        return delta.added
+        current = delta.added.iloc[:0]
+    excess = len(delta.removed) - len(current)
+    if excess > 0:  # coalesced deltas may remove rows that arrived within the same batch
+        return delta.added.iloc[excess:]
     kept = current.iloc[len(delta.removed):]
     if len(delta.added) == 0:
         return kept

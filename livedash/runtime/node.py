@@ -63,8 +63,9 @@ class Node:
             if delta.result is not None:
                 self.retained.replace(delta.result)
             else:
+                excess = len(delta.removed) - len(self.retained)
                 self.retained.drop_front(len(delta.removed))
-                self.retained.append(delta.added)
+                self.retained.append(delta.added.iloc[excess:] if excess > 0 else delta.added)
             if delta.is_rows:
                 self.rows_total += len(delta.added)
             else:
