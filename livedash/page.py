@@ -62,10 +62,12 @@ class Page:
                 log.warning("view %s failed to build: %s", name, exc)
                 panels[name] = pn.pane.Alert(
                     f"**View `{html.escape(name)}` cannot be shown:** {html.escape(str(exc))}",
-                    alert_type="danger", sizing_mode="stretch_width")
+                    alert_type="danger", sizing_mode="stretch_width",
+                    css_classes=["livedash-view-error"])
                 continue
             self.views[name] = view
-            panels[name] = view.panel
+            panels[name] = pn.Column(view.panel, css_classes=["livedash-view"],
+                                     name=name, sizing_mode="stretch_width")
         return panels
 
     def body(self) -> list[Any]:

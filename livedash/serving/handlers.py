@@ -26,11 +26,37 @@ class StatusHandler(RequestHandler):
             dashboards[slug]["path"] = str(path)
         for item in dashboards.values():
             item.setdefault("started", True)
+        if self.get_argument("debug", None):
+            status["process"] = live_objects()
         status["ok"] = all(src.get("error") is None for d in dashboards.values()
                            for src in d["sources"].values())
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
         self.write(json.dumps(status, indent=1, default=str))
+
+
+def live_objects() -> dict[str, int]:
+    """Counts of session-bound objects still alive in this process (leak checks)."""
+    import gc
+
+    from bokeh.document import Document
+
+    from ..page import Page
+    from ..runtime.feed import Feed
+    gc.collect()
+    counts = {"documents": 0, "pages": 0, "open_pages": 0, "feeds": 0, "open_feeds": 0,
+              "session_callbacks": 0}
+    for obj in gc.get_objects():
+        if isinstance(obj, Document):
+            counts["documents"] += 1
+            counts["session_callbacks"] += len(obj.session_callbacks)
+        elif isinstance(obj, Page):
+            counts["pages"] += 1
+            counts["open_pages"] += not obj.closed
+        elif isinstance(obj, Feed):
+            counts["feeds"] += 1
+            counts["open_feeds"] += not obj.closed
+    return counts
 
 
 class IndexHandler(RequestHandler):
