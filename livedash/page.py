@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 import logging
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Callable
 
 import panel as pn
@@ -78,15 +78,18 @@ class Page:
         return [self.banner, *rows]
 
     def template(self) -> pn.template.BaseTemplate:
-        cls = getattr(pn.template, TEMPLATES[self.plan.config.template])
+        cls = offline(getattr(pn.template, TEMPLATES[self.plan.config.template]))
         theme = "dark" if self.plan.config.theme == "dark" else "default"
         template = cls(title=self.plan.title, theme=theme)
+        design = getattr(template, "design", None)
+        if isinstance(design, type):
+            template.design = offline(design)
         if self.plan.description:
             template.header.append(pn.pane.Markdown(
                 html.escape(self.plan.description), styles={"color": "inherit"},
                 css_classes=["livedash-description"], margin=(0, 10)))
-        for item in self.body():
-            template.main.append(item)
+        # one card: Fast templates put each main item in a card of its own
+        template.main.append(pn.Column(*self.body(), sizing_mode="stretch_width"))
         return template
 
     def layout(self) -> pn.Column:
@@ -157,6 +160,28 @@ class Page:
         if self._doc is not None:
             self.graph.sessions -= 1
             self._doc = None
+
+
+def _is_remote_font(url: object) -> bool:
+    return isinstance(url, str) and "fonts.googleapis.com" in url
+
+
+@lru_cache(maxsize=None)
+def offline(cls: type) -> type:
+    """``cls`` without web-font links, so pages load with no network and no console
+    errors; the browser falls back to system fonts."""
+    resources = getattr(cls, "_resources", None)
+    if not isinstance(resources, dict):
+        return cls
+    cleaned = {}
+    for kind, entries in resources.items():
+        if kind == "font":
+            cleaned[kind] = {}
+        elif isinstance(entries, dict):
+            cleaned[kind] = {k: v for k, v in entries.items() if not _is_remote_font(v)}
+        else:
+            cleaned[kind] = entries
+    return type(cls.__name__, (cls,), {"_resources": cleaned, "__module__": cls.__module__})
 
 
 def _next_tick(doc: Document, fn: Callable[[], None]) -> None:

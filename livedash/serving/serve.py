@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +51,9 @@ class Serve(PanelServe):
         applications = super().customize_applications(args, applications)
         if "/" in applications and not args.files:
             del applications["/"]  # Bokeh's empty placeholder app
-        apps = {f"/{slug}": partial(session_page, path)
-                for slug, path in self.dashboards.items()}
+        # Panel calls plain functions per session; a functools.partial would be wrapped
+        # as a lazily rendered pane instead.
+        apps = {f"/{slug}": _app(path) for slug, path in self.dashboards.items()}
         titles = {f"/{slug}": slug for slug in self.dashboards}
         applications.update(build_applications(apps, title=titles))
         self._other_routes = [r for r in applications if r.lstrip("/") not in self.dashboards]
@@ -73,6 +73,13 @@ class Serve(PanelServe):
                 "files": self.dashboards, "extra": getattr(self, "_other_routes", []),
                 "prefix": prefix}))
         return kwargs
+
+
+def _app(path: Path) -> Any:
+    def app() -> Any:
+        return session_page(path)
+    app.__name__ = path.stem
+    return app
 
 
 def build_parser(prog: str = "livedash serve") -> tuple[argparse.ArgumentParser, Serve]:

@@ -67,7 +67,7 @@ class MatrixSpec(SourceSpec):
     @classmethod
     def _fraction(cls, value: float) -> float:
         if not 0 < value <= 1:
-            raise ValueError(f"rate must be above 0 and at most 1, got {value}: write the "
+            raise ValueError(f"rate must be above 0 and at most 1, got {value:g}: write the "
                              "fraction of the way to the target covered per step, e.g. 0.05")
         return value
 
@@ -75,7 +75,7 @@ class MatrixSpec(SourceSpec):
     @classmethod
     def _not_negative(cls, value: float) -> float:
         if not value >= 0:
-            raise ValueError(f"noise must be 0 or more, got {value}: write the standard "
+            raise ValueError(f"noise must be 0 or more, got {value:g}: write the standard "
                              "deviation of the noise, e.g. 0.02, or 0 for none")
         return value
 

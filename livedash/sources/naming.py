@@ -1,4 +1,8 @@
-"""Names of generated columns and matrix cells: a list of names, or a count of them."""
+"""Names of generated columns and matrix cells: a list of names, or a count of them.
+
+The checks raise ``ValueError`` even for a value of the wrong type: pydantic reports only
+``ValueError`` (and ``AssertionError``) from a validator as a validation error.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,7 +20,7 @@ def check_names(value: Any, what: str, example: str) -> tuple[str, ...]:
     ``what`` is what is named (``column``, ``row``); ``example`` a YAML list to suggest.
     """
     if not isinstance(value, (list, tuple)):
-        raise ValueError(f"expected a list of {what} names such as {example}, "
+        raise ValueError(f"expected a list of {what} names such as {example}, "  # noqa: TRY004
                          f"got {value!r}")
     if not value:
         raise ValueError(f"the list is empty: give at least one {what} name, e.g. {example}")
@@ -25,7 +29,8 @@ def check_names(value: Any, what: str, example: str) -> tuple[str, ...]:
     seen: set[str] = set()
     for name in value:
         if not isinstance(name, str):
-            raise ValueError(f"{what} name {name!r} is not text: quote it, e.g. '{name}'")
+            raise ValueError(  # noqa: TRY004
+                f"{what} name {name!r} is not text: quote it, e.g. '{name}'")
         if not name.strip():
             raise ValueError(f"a {what} name is empty: give each {what} a name")
         if name == TIME:
@@ -41,8 +46,9 @@ def names_or_count(what: str, prefix: str, example: str) -> Callable[[Any], tupl
     """A validator taking names, or a count ``n`` that becomes ``prefix1 .. prefixn``."""
     def validate(value: Any) -> tuple[str, ...]:
         if isinstance(value, bool) or not isinstance(value, (int, list, tuple)):
-            raise ValueError(f"expected a number of {what}s (e.g. 4) or a list of their "
-                             f"names (e.g. {example}), got {value!r}")
+            raise ValueError(  # noqa: TRY004
+                f"expected a number of {what}s (e.g. 4) or a list of their names "
+                f"(e.g. {example}), got {value!r}")
         if isinstance(value, int):
             if not 1 <= value <= MAX_NAMES:
                 raise ValueError(f"{value} {what}s is out of range: give between 1 and "

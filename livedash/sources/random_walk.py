@@ -40,7 +40,7 @@ class RandomWalkSpec(SourceSpec):
     @classmethod
     def _positive_step(cls, value: float) -> float:
         if not value > 0:
-            raise ValueError(f"step must be greater than 0, got {value}: write the largest "
+            raise ValueError(f"step must be greater than 0, got {value:g}: write the largest "
                              "change from one row to the next, e.g. 1")
         return value
 

@@ -31,7 +31,7 @@ def _record(row: object, number: int) -> Mapping[str, Any]:
         if not _scalar(value):
             raise RowsRejected(f"row {number}, column {column!r}: expected a single value, "
                                f"got {describe(value)}")
-    return row
+    return row if isinstance(row, dict) else dict(row)
 
 
 def as_frame(rows: object) -> pd.DataFrame:
@@ -94,6 +94,9 @@ def stamped(frame: pd.DataFrame, now: pd.Timestamp, column: str | None = None) -
             raise RowsRejected(f"missing column {column!r}, which holds each row's time")
         return frame.drop(columns=[column]).set_axis(times(frame, column), axis=0)
     if isinstance(frame.index, pd.DatetimeIndex):
+        if TIME in frame.columns:
+            raise RowsRejected("the rows have both a time index and a 'time' column: drop "
+                               "one of them")
         return frame.set_axis(naive_local(frame.index), axis=0)
     if any(name is not None for name in frame.index.names):
         frame = frame.reset_index()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Hashable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,14 @@ from pandas.api import types as ptypes
 from ..errors import RowsRejected
 from .timestamps import TIME, naive_local
 
+if TYPE_CHECKING:
+    from pandas._libs.tslibs.nattype import NaTType
+
 ColumnType = Literal["float", "int", "str", "bool", "datetime"]
 COLUMN_TYPES: tuple[ColumnType, ...] = ("float", "int", "str", "bool", "datetime")
 ANY = "any"
-"""The type of a column whose first values were of mixed types: anything is accepted."""
+"""The type of a column whose first values were lists, mappings or other objects:
+anything is accepted."""
 
 EXPECTED = {"float": "a number", "int": "a whole number", "str": "text",
             "bool": "true or false", "datetime": "a date and time"}
@@ -106,7 +111,7 @@ def _text(value: object) -> object:
     raise TypeError(value)
 
 
-def _moment(value: object) -> pd.Timestamp:
+def _moment(value: object) -> pd.Timestamp | NaTType:
     if _missing(value):
         return pd.NaT
     if isinstance(value, (bool, int, float, np.number)):
@@ -163,19 +168,35 @@ def convert(series: pd.Series, kind: str) -> pd.Series:
     raise ValueError(f"unknown column type {kind!r}: use one of {', '.join(COLUMN_TYPES)}")
 
 
+def _kind_of(value: object) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (int, np.integer)):
+        return "int"
+    if isinstance(value, (float, np.floating)):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, (datetime, date, np.datetime64)):
+        return "datetime"
+    return ANY
+
+
 def infer(series: pd.Series) -> str:
-    """The column type of ``series`` as first seen (``any`` when its values are mixed)."""
+    """The column type ``series`` fixes: its dtype's, else that of its first value.
+
+    ``any`` (anything goes) is left for columns of lists, mappings, other objects, or
+    only missing values.
+    """
     if ptypes.is_bool_dtype(series.dtype):
         return "bool"
-    kind = _INFERRED.get(ptypes.infer_dtype(series, skipna=True), ANY)
-    try:
-        convert(series, kind)
-    except BadValue:
-        return ANY  # e.g. true/false with gaps: keep the column rather than refuse its data
+    kind = _INFERRED.get(ptypes.infer_dtype(series, skipna=True))
+    if kind is None:  # mixed: the first value decides, and the others must agree
+        kind = _kind_of(next((v for v in series.tolist() if not _missing(v)), None))
     return kind
 
 
-def _names(columns: list[Hashable]) -> str:
+def _names(columns: Sequence[Hashable]) -> str:
     return ", ".join(repr(c) for c in columns)
 
 
@@ -195,6 +216,10 @@ class ShapeGuard:
     columns : mapping of str to {"float", "int", "str", "bool", "datetime"}, optional
         The declared columns and their types, in order. When omitted, the first frame
         with at least one row fixes them.
+    whole_as_float : bool, default False
+        Fix whole-number columns of the first frame as ``float``, not ``int``. For rows
+        that come as JSON, where ``20`` and ``20.0`` are the same number: a first reading
+        of 20 must not make 20.5 an error later.
 
     Examples
     --------
@@ -207,13 +232,16 @@ class ShapeGuard:
     livedash.errors.RowsRejected: row 1, column 't': expected a number, got 'hot'
     """
 
-    def __init__(self, columns: Mapping[str, ColumnType] | None = None) -> None:
+    def __init__(self, columns: Mapping[str, ColumnType] | None = None, *,
+                 whole_as_float: bool = False) -> None:
         for name, kind in (columns or {}).items():
             if kind not in COLUMN_TYPES:
                 raise ValueError(f"column {name!r}: unknown type {kind!r}: "
                                  f"use one of {', '.join(COLUMN_TYPES)}")
-        self._types: dict[Hashable, str] | None = dict(columns) if columns is not None \
-            else None
+        self._types: dict[Hashable, str] | None = \
+            None if columns is None else {name: kind for name, kind in columns.items()}
+        self._whole_as_float = whole_as_float
+        self._dtypes: list[Any] | None = None  # of the last frame let through
         self._lock = threading.Lock()
 
     @property
@@ -247,8 +275,14 @@ class ShapeGuard:
                 if len(frame) == 0:
                     return frame
                 types = {name: infer(frame[name]) for name in frame.columns}
+                if self._whole_as_float:
+                    types = {name: "float" if kind == "int" else kind
+                             for name, kind in types.items()}
             if len(frame) == 0 and len(frame.columns) == 0:
                 return self.empty()  # "nothing new" from a source that names no columns
+            if self._dtypes is not None and list(frame.columns) == list(types) \
+                    and list(frame.dtypes) == self._dtypes:
+                return frame  # the common case for a typed source: nothing to convert
             self._match(frame, types)
             out = {}
             for name, kind in types.items():
@@ -258,8 +292,9 @@ class ShapeGuard:
                     raise RowsRejected(
                         f"row {bad.position + 1}, column {name!r}: expected "
                         f"{EXPECTED[kind]}, got {describe(bad.value)}") from None
-            self._types = types
-        return pd.DataFrame(out, index=frame.index) if out else frame.iloc[:, :0]
+            result = pd.DataFrame(out, index=frame.index) if out else frame.iloc[:, :0]
+            self._types, self._dtypes = types, list(result.dtypes)
+        return result
 
     def _match(self, frame: pd.DataFrame, types: Mapping[Hashable, Any]) -> None:
         have = list(frame.columns)

@@ -45,7 +45,7 @@ class SineSpec(SourceSpec):
     @classmethod
     def _not_negative(cls, value: float) -> float:
         if not value >= 0:
-            raise ValueError(f"noise must be 0 or more, got {value}: write the standard "
+            raise ValueError(f"noise must be 0 or more, got {value:g}: write the standard "
                              "deviation of the noise, e.g. 0.1, or 0 for none")
         return value
 

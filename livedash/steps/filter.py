@@ -1,5 +1,75 @@
-"""Placeholder until implemented."""
+"""``filter``: keep the rows for which a condition holds.
+
+Examples
+--------
+``- filter: "temperature > -50 and sensor in ['a', 'b']"``, or the long form
+``- filter: {expr: "temperature > -50"}``.
+
+Notes
+-----
+The condition is an expression (see :mod:`livedash.steps.expr`). Rows where it is
+missing (``NaN``) are dropped. A condition that is a single true/false value (no
+column in it) keeps every row or none.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import model_validator
+
+from ..spec.fields import Model
+from .expr import Expr, parse
+from .rowwise import RowwiseStep
 
 
-def register(registry):
-    pass
+class FilterSpec(Model):
+    """Keep the rows where ``expr`` is true."""
+
+    expr: Expr
+    """A condition over columns, e.g. ``temperature > 20 and sensor in ['a', 'b']``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            # Parsed here so that an error is reported at the step, not at a key
+            # `expr` the analyst never wrote.
+            return {"expr": parse(value)}
+        if value is None or isinstance(value, (bool, list)):
+            raise ValueError("a filter is a condition in quotes, e.g. "
+                             "`filter: \"temperature > 20\"`")
+        return value
+
+    @model_validator(mode="after")
+    def _condition(self) -> "FilterSpec":
+        if self.expr.is_arithmetic:
+            raise ValueError(f"{self.expr.text!r} gives a number, not true or false: compare "
+                             f"it with something, e.g. \"{self.expr.text} > 0\"")
+        return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> dict[str, Any]:
+        long = handler(core)
+        return {"anyOf": [{"type": "string", "description": "The condition."}, long]}
+
+
+def _keep(spec: FilterSpec) -> RowwiseStep:
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        mask = spec.expr.evaluate(frame)
+        if isinstance(mask, (bool, np.bool_)):
+            return frame if mask else frame.iloc[:0]
+        dtype = getattr(mask, "dtype", None)
+        if dtype is None or not (pd.api.types.is_bool_dtype(dtype) or dtype == object):
+            raise TypeError(f"filter {spec.expr.text!r} gives {dtype or type(mask).__name__} "
+                            "values, not true/false: compare them with something, e.g. `x > 0`")
+        flags = mask if isinstance(mask, np.ndarray) and dtype == bool else \
+            pd.Series(mask).to_numpy(dtype=bool, na_value=False)
+        # Positional, so that duplicate index values (equal timestamps) stay correct.
+        return frame[flags]
+    return RowwiseStep(keep)
+
+
+def register(registry: Any) -> None:
+    registry.add("step", "filter", FilterSpec, _keep, "Keep the rows where a condition holds.")

@@ -1,5 +1,98 @@
-"""Placeholder until implemented."""
+"""``resample``: one row per time bucket (and per group, with ``by``).
+
+Examples
+--------
+``- resample: {every: 1min, agg: {price: ohlc, volume: sum}, by: symbol}`` gives a
+DatetimeIndex of bucket starts and columns ``symbol``, ``price_open``, ``price_high``,
+``price_low``, ``price_close``, ``volume``. ``agg`` is described in
+:mod:`livedash.steps.aggs`; ``ohlc`` alone on one column gives ``open``, ``high``,
+``low``, ``close``.
+
+Notes
+-----
+Equals ``df.groupby([pd.Grouper(freq=every), *by]).agg(...)`` with empty buckets left
+out, flattened column names, the bucket start as the index (named as the input's
+index) and ``by`` as columns, sorted by time, then ``by``. Buckets are aligned to the
+Unix epoch (pandas ``origin="epoch"``), which is pandas' default alignment whenever
+``every`` divides a day (``1s``, ``5min``, ``1h``, ``1d``, ...).
+
+Every bucket is kept: a late row updates its own bucket, however old. Buckets leave
+only when their rows leave the input (put a ``window`` first to bound memory). The
+output is a whole delta; rows deltas are applied incrementally.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from pydantic import field_validator, model_validator
+
+from ..durations import format_duration
+from ..spec.fields import Duration, Model
+from .aggs import AggOhlc
+from .grouped import GroupedStep
+from .keyspec import check_no_clash, key_names
+from .window import check_time_index
+
+BUCKET = "__bucket__"  # the bucket start while it is still a key column
 
 
-def register(registry):
-    pass
+class ResampleSpec(Model):
+    """Aggregate rows into regular time buckets."""
+
+    every: Duration
+    """Bucket length, e.g. ``1min``."""
+    agg: AggOhlc
+    """A function (``mean``), a list (``[mean, max]``) for every numeric column, or a
+    mapping of column to function(s) (``{price: ohlc, volume: sum}``)."""
+    by: tuple[str, ...] = ()
+    """A column, or a list of columns, to split each bucket by (optional)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mapping(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("write the bucket length and the functions, e.g. "
+                             "`resample: {every: 1min, agg: mean}`")
+        return value
+
+    @field_validator("by", mode="before")
+    @classmethod
+    def _by(cls, value: Any) -> tuple[str, ...]:
+        return () if value is None else key_names(value)
+
+    @model_validator(mode="after")
+    def _clash(self) -> "ResampleSpec":
+        check_no_clash(self.by, self.agg)
+        return self
+
+
+class ResampleStep(GroupedStep):
+    where = "resample"
+
+    def __init__(self, spec: ResampleSpec):
+        super().__init__(spec.agg, [BUCKET, *spec.by])
+        self.every = spec.every
+        self.by = list(spec.by)
+        self.index_name: Any = None
+
+    def keys(self, frame: pd.DataFrame) -> list[pd.Series]:
+        check_time_index(frame, f"resample every {format_duration(self.every)}")
+        self.index_name = frame.index.name
+        index = frame.index if isinstance(frame.index, pd.DatetimeIndex) else \
+            pd.DatetimeIndex(frame.index)
+        bucket = pd.Series(index.floor(self.every), index=frame.index, name=BUCKET)
+        return [bucket, *(frame[name] for name in self.by)]
+
+    def input_columns(self) -> list[str]:
+        return list(self.by)
+
+    def finish(self, frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.set_index(BUCKET)
+        out.index.name = self.index_name
+        return out
+
+
+def register(registry: Any) -> None:
+    registry.add("step", "resample", ResampleSpec, ResampleStep,
+                 "One row per time bucket (and group), with aggregated columns.")

@@ -1,5 +1,199 @@
-"""Placeholder until implemented."""
+"""``rolling``: a moving aggregate, one output row per input row.
+
+Examples
+--------
+``- rolling: {window: 10, agg: mean}`` (every numeric column),
+``- rolling: {window: 30s, agg: {temperature: max}, min_periods: 3}``.
+
+Notes
+-----
+Each row gets what ``df.rolling(window, min_periods=min_periods).agg(fn)`` gives it on
+the input as it was when the row arrived; the aggregated columns keep their names
+(values become floats) and the other columns pass through unchanged. Only the tail
+needed by the next rows is kept for the computation.
+
+* A time window (``30s``) covers rows in ``(t - 30s, t]`` among the row and the rows
+  that arrived before it. A late row (older than the newest seen) is computed from the
+  rows still held, those within ``window`` of the newest: the part of its window that
+  is older than that is missing. (pandas refuses an unsorted index outright.)
+* When rows leave the input upstream (an earlier ``window``), the same rows leave the
+  output; the values already computed for the rows that stay are not recomputed,
+  and later rows no longer see the removed ones.
+* A whole input (an aggregate) is computed afresh and gives a whole output.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, model_validator
+
+from ..delta import Delta
+from ..durations import format_duration
+from ..spec.fields import Model, Window
+from .aggs import AggOne, is_number
+from .columns import require
+from .rowqueue import RowQueue, is_prefix
+from .window import check_time_index
 
 
-def register(registry):
-    pass
+class RollingSpec(Model):
+    """A moving aggregate over the last rows or the last span of time."""
+
+    window: Window
+    """A row count (``10``) or a duration (``30s``)."""
+    agg: AggOne
+    """A function for every numeric column (``mean``), or column: function
+    (``{temperature: max}``)."""
+    min_periods: int = Field(1, ge=0)
+    """Fewest non-missing values a window needs to give a value (else NaN)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mapping(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("write the window and the function, e.g. "
+                             "`rolling: {window: 10, agg: mean}`")
+        return value
+
+    @model_validator(mode="after")
+    def _periods(self) -> "RollingSpec":
+        if isinstance(self.window, int) and self.min_periods > self.window:
+            raise ValueError(f"min_periods ({self.min_periods}) is larger than the window "
+                             f"({self.window} rows), so no row would get a value: use at "
+                             f"most {self.window}")
+        return self
+
+
+class RollingStep:
+    """State of one ``rolling`` step."""
+
+    def __init__(self, spec: RollingSpec):
+        self.size = spec.window
+        self.aggs = spec.agg
+        self.min_periods = spec.min_periods
+        self.functions: dict[str, str] | None = None  # column -> function
+        self.tail = RowQueue()     # aggregated columns of the rows the next rows may see
+        self.inputs = RowQueue()   # the input's rows: to find rows removed from the middle
+        self.outputs = RowQueue()  # what was emitted for them
+        self.n_in = 0
+        self.newest: pd.Timestamp | None = None
+
+    @property
+    def _by_time(self) -> bool:
+        return isinstance(self.size, pd.Timedelta)
+
+    def update(self, delta: Delta) -> Delta:
+        if not delta.is_rows:
+            assert delta.result is not None
+            for queue in (self.tail, self.inputs, self.outputs):
+                queue.replace(delta.result.iloc[:0])
+            self.n_in, self.newest = 0, None
+            return Delta.whole(self._admit(delta.result))
+        added, removed = delta.added, delta.removed
+        assert added is not None and removed is not None
+        gone, in_order = self.outputs.empty(), True
+        if len(removed):
+            if delta.result is None:
+                gone = self._drop_oldest(removed)
+            else:
+                mask = self.inputs.matching(removed)
+                in_order = is_prefix(mask)
+                self.inputs.delete(mask)
+                gone = self.outputs.delete(mask)
+                self._retail(removed)
+        self.n_in = self.n_in + len(added) - len(removed) if delta.result is None \
+            else len(delta.result)
+        new = self._admit(added)
+        return Delta.rows(new, gone if len(gone.columns) else new.iloc[:0],
+                          None if in_order else self.outputs.frame())
+
+    def _drop_oldest(self, removed: pd.DataFrame) -> pd.DataFrame:
+        k = len(removed)
+        self.inputs.pop_front(k)
+        if self._by_time:
+            cutoff = None if self.newest is None else self.newest - self.size
+            # The tail holds every input row newer than the cutoff, in input order.
+            self.tail.pop_front(0 if cutoff is None else int((removed.index > cutoff).sum()))
+        else:
+            # The tail holds the newest input rows: a suffix of the input.
+            self.tail.pop_front(max(0, len(self.tail) - (self.n_in - k)))
+        return self.outputs.pop_front(k)
+
+    def _retail(self, removed: pd.DataFrame) -> None:
+        """Fix the tail after rows left from the middle of the input."""
+        columns = list(self.functions or {})
+        if not columns:
+            return
+        if self._by_time:
+            # The tail is every input row in the last span: removed ones just go.
+            self.tail.delete(self.tail.matching(removed[columns]))
+        else:
+            # Older rows move up into the last N - 1 when rows before them leave.
+            held = self.inputs.frame()
+            self.tail.replace(held[columns].iloc[len(held) - min(len(held), self.size - 1):])
+
+    def _resolve(self, frame: pd.DataFrame) -> dict[str, str]:
+        if self.functions is None:
+            if self.aggs.every_numeric:
+                fn = self.aggs.functions[0]
+                self.functions = {c: fn for c in frame.columns if is_number(frame[c].dtype)}
+            else:
+                require(frame, self.aggs.named_columns(), "rolling")
+                self.functions = {c: fns[0] for c, fns, _ in self.aggs.columns}
+            for column, fn in self.functions.items():
+                if not pd.api.types.is_numeric_dtype(frame[column].dtype):
+                    raise TypeError(f"rolling: cannot take a rolling {fn} of column "
+                                    f"{column!r}, which holds {frame[column].dtype} values: "
+                                    "a rolling aggregate needs numbers")
+        return self.functions
+
+    def _admit(self, added: pd.DataFrame) -> pd.DataFrame:
+        """Compute the new rows' values, keep them, and keep the tail the next rows need."""
+        if len(added.columns) == 0:
+            return added
+        functions = self._resolve(added)
+        columns = list(functions)
+        if self._by_time:
+            check_time_index(added, f"rolling over {format_duration(self.size)}")
+            if len(added) and added.index.max() is not pd.NaT:
+                top = added.index.max()
+                self.newest = top if self.newest is None or top > self.newest else self.newest
+        held = len(self.tail)
+        ext = pd.concat([self.tail.frame(), added[columns]]) if held else added[columns]
+        values = self._values(ext, held, functions)
+        out = added.assign(**values) if values else added
+        if self._by_time and self.newest is not None:
+            self.tail.replace(ext[np.asarray(ext.index > self.newest - self.size)])
+        elif not self._by_time:
+            self.tail.replace(ext.iloc[len(ext) - min(len(ext), self.size - 1):])
+        self.inputs.append(added)
+        self.outputs.append(out)
+        return out
+
+    def _values(self, ext: pd.DataFrame, held: int,
+                functions: dict[str, str]) -> dict[str, np.ndarray]:
+        if len(ext) == held:
+            return {c: np.zeros(0) for c in functions}
+        if not self._by_time or ext.index.is_monotonic_increasing:
+            return {c: getattr(ext[c].rolling(self.size, min_periods=self.min_periods), fn)()
+                    .to_numpy()[held:] for c, fn in functions.items()}
+        # A late row: pandas needs a sorted index, so each new row is computed on its own
+        # window, the rows before it with a timestamp in (t - size, t].
+        out = {c: np.empty(len(ext) - held) for c in functions}
+        stamps = ext.index
+        for j in range(held, len(ext)):
+            t = stamps[j]
+            inside = np.flatnonzero((stamps[:j + 1] > t - self.size) & (stamps[:j + 1] <= t))
+            same = pd.DatetimeIndex([t] * len(inside))  # sorted by construction
+            for c, fn in functions.items():
+                window = pd.Series(ext[c].to_numpy()[inside], index=same)
+                out[c][j - held] = getattr(window.rolling(self.size,
+                                                          min_periods=self.min_periods), fn)().iloc[-1]
+        return out
+
+
+def register(registry: Any) -> None:
+    registry.add("step", "rolling", RollingSpec, RollingStep,
+                 "A moving aggregate over the last rows or span of time, one row per row.")

@@ -1,5 +1,188 @@
-"""Placeholder until implemented."""
+"""``kind: line`` and every other hvplot kind: a chart drawn once, then fed directly.
+
+Time series (:data:`figure.SERIES`) stream new rows into the figure's sources; the other
+kinds are redrawn from the data by HoloViews once per change for all sessions
+(:mod:`livedash.views.memo`) and each session receives only what differs
+(:func:`cds.sync`). A chart whose structure changes (a new ``by`` group, a new series)
+is drawn again for that session.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+import panel as pn
+from bokeh.models import ColorMapper, FactorRange
+
+from ..delta import Delta
+from ..plugins import ViewContext
+from ..registry import Registry
+from ..spec.models import ViewSpec
+from . import cds as cds_ops
+from . import figure, theme, waiting
+from .columns import as_list, check
+from .memo import Follower, Memo
+from .series import Feed
+
+log = logging.getLogger(__name__)
+
+SUMMARIES = {
+    "line": "lines over x (default: the index); streams new rows",
+    "scatter": "markers at x, y; streams new rows",
+    "points": "points at x, y (equal aspect); streams new rows",
+    "step": "step lines (options.where: mid, pre, post); streams new rows",
+    "area": "filled areas (options.stacked: true); streams new rows",
+    "bar": "vertical bars per x category; redrawn, changes patched",
+    "barh": "horizontal bars per x category; redrawn, changes patched",
+    "hist": "histogram of y over the last backlog rows; redrawn, changes patched",
+    "heatmap": "colour grid of options.C over x and y; redrawn, changes patched",
+    "ohlc": "candlesticks from open, high, low, close; redrawn, changes patched",
+    "box": "box-whisker per by group; redrawn",
+    "violin": "violin per by group (needs scipy); redrawn",
+    "kde": "kernel density of y (needs scipy); redrawn",
+    "density": "kernel density of y (needs scipy); redrawn",
+    "hexbin": "hexagonal bin counts of x, y; redrawn",
+}
 
 
-def register(registry):
-    pass
+class Chart:
+    """One chart in one browser session.
+
+    Parameters
+    ----------
+    spec
+        The view's settings.
+    ctx
+        The session's context: the data so far (possibly empty), its shape, the theme.
+    memo
+        Results shared with the chart's other sessions.
+
+    Raises
+    ------
+    ValueError
+        When a column or option does not fit the data (named in the message).
+    """
+
+    def __init__(self, spec: ViewSpec, ctx: ViewContext, memo: Memo) -> None:
+        self.spec, self.name, self.whole, self.memo = spec, ctx.name, ctx.whole, memo
+        self.key = ("chart", ctx.name, spec.model_dump_json())
+        self.data = Follower(memo, spec.data, ctx.frame)
+        self.built: figure.Built | None = None
+        self.feed: Feed | None = None
+        self.snap: figure.Snapshot | None = None
+        self.theme = ctx.theme
+        self.panel = pn.pane.Bokeh(waiting.placeholder(spec.title or ctx.name),
+                                   sizing_mode="stretch_width")
+        self.problem, self.failed = "", list(ctx.frame.columns)
+        if len(ctx.frame.columns):  # a missing column fails now, even before rows arrive
+            check(ctx.name, spec.data, ctx.frame, figure.named(spec))
+        if len(ctx.frame):
+            self._draw(ctx.frame)
+
+    def apply(self, delta: Delta) -> None:
+        """Show the data after ``delta``; odd data is logged, never raised."""
+        if delta.empty:
+            return
+        try:
+            self.data.push(delta)
+            self._update(delta)
+        except ValueError as exc:  # settings that the new data does not fit
+            self._fail(str(exc))
+        except Exception:
+            log.exception("view %r: update failed; drawing it again", self.name)
+            try:
+                self._draw(self.data.current())
+            except Exception as exc:
+                self._fail(f"view {self.name!r}: {exc}")
+
+    def close(self) -> None:
+        """Forget the figure and data (the runtime drops the panel with the session)."""
+        self.built = self.feed = self.snap = None
+        self.data = Follower(self.memo, self.spec.data, self.data.frame.iloc[:0])
+
+    # -- internals -----------------------------------------------------------------------
+    def _update(self, delta: Delta) -> None:
+        if self.built is None:
+            frame = self.data.current()
+            # a view that failed is tried again when its data changes shape, not every tick
+            if len(frame) and (not self.problem or self.failed != list(frame.columns)):
+                self._draw(frame)
+            return
+        if self.feed is not None and delta.is_prefix and not self.whole:
+            done = self.feed.rows(delta.added, delta.removed)
+        elif self.feed is not None:
+            done = self.feed.replace(self.data.current())
+        else:
+            done = self._refresh(self.data.current())
+        if not done:
+            self._draw(self.data.current())
+
+    def _shown(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows drawn: the last ``backlog`` (per ``by`` group for a time series)."""
+        if len(frame) <= self.spec.backlog:
+            return frame
+        by = as_list(self.spec.by)
+        if by and self.spec.kind in figure.SERIES:
+            return frame.groupby(by, sort=False).tail(self.spec.backlog)
+        return frame.tail(self.spec.backlog)
+
+    def _draw(self, frame: pd.DataFrame) -> None:
+        built = figure.build(self.spec, self.name, self._shown(frame))
+        if self.spec.kind in figure.SERIES and not built.streams:
+            log.warning("view %r: its sources do not follow the rows one to one; the chart "
+                        "is redrawn on every change", self.name)
+        theme.paint(built.figure, self.theme)
+        self.built, self.problem = built, ""
+        self.feed = Feed(built, frame, self.spec.backlog) if built.streams else None
+        self.panel.object = built.figure
+
+    def _refresh(self, frame: pd.DataFrame) -> bool:
+        """Bring the figure to a redraw of ``frame``; False when its structure changed."""
+        assert self.built is not None
+        fig = self.built.figure
+        shown = self._shown(frame)
+        if not len(shown):
+            for renderer in fig.renderers:
+                cds_ops.sync(renderer.data_source, {k: v[:0] for k, v in
+                                                    renderer.data_source.data.items()})
+            return True
+        # held by the session: the memo keeps it only while some session does
+        self.snap = new = self.memo.get(self.key, (frame,), lambda: figure.snapshot(
+            figure.build(self.spec, self.name, shown).figure))
+        if figure.snapshot(fig).signature != new.signature:
+            return False
+        for renderer, data in zip(fig.renderers, new.data):
+            cds_ops.sync(renderer.data_source, data)
+        for axis, factors in new.factors.items():
+            rng = getattr(fig, f"{axis}_range")
+            if isinstance(rng, FactorRange) and list(rng.factors) != factors:
+                rng.factors = factors
+        for mapper, props in zip(fig.select({"type": ColorMapper}), new.mappers):
+            changed = {k: v for k, v in props.items() if getattr(mapper, k) != v}
+            if changed:
+                mapper.update(**changed)
+        return True
+
+    def _fail(self, message: str) -> None:
+        """Show ``message`` instead of the chart, until the data's columns change."""
+        self.built = self.feed = None
+        self.failed = list(self.data.current().columns)
+        if message != self.problem:
+            log.warning("%s", message)
+            self.problem = message
+            self.panel.object = waiting.problem(message)
+
+
+def factory(memo: Memo) -> Any:
+    """The view factory of every chart kind, sharing ``memo`` between sessions."""
+    def make(spec: ViewSpec, ctx: ViewContext) -> Chart:
+        return Chart(spec, ctx, memo)
+    return make
+
+
+def register(registry: Registry) -> None:
+    """Add every chart kind (one memo for all: keys name the view)."""
+    make = factory(Memo())
+    for kind, summary in SUMMARIES.items():
+        registry.add("view", kind, ViewSpec, make, f"chart: {summary}")

@@ -1,0 +1,167 @@
+"""What ``groupby``, ``aggregate`` and ``resample`` share: keys in, one row per group out.
+
+Rows deltas update :class:`~livedash.steps.groupstate.GroupState` incrementally; a
+whole input is recomputed with pandas (:func:`~livedash.steps.aggs.pandas_grouped`),
+which is also the reference the incremental result must equal. The output is always a
+whole delta.
+
+Notes
+-----
+Column types follow pandas: the first rows seen are aggregated by pandas once, and the
+incremental result takes that result's column types (a sum of integers stays integer).
+Memory: the group codes of every input row currently in the input's result are held
+(8 bytes a row), plus the values of columns whose min, max, first, last or median is
+asked for. Put a ``window`` before a grouped step on an endless stream.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..delta import Delta
+from .aggs import Aggregations, Output, check_types, pandas_grouped
+from .columns import require
+from .groupstate import GroupState
+from .keys import KeyEncoder
+
+
+class GroupedStep:
+    """One grouped step's state. Subclasses say what the keys are."""
+
+    where = "groupby"
+
+    def __init__(self, aggs: Aggregations, key_names: list[str]):
+        self.aggs = aggs
+        self.key_names = key_names
+        self.encoder = KeyEncoder()
+        self.outputs: list[Output] | None = None
+        self.numeric: dict[str, bool] = {}
+        self.schema: pd.DataFrame | None = None      # the input's columns, no rows
+        self.template: pd.DataFrame | None = None    # pandas on one row: output dtypes
+        self.state: GroupState | None = None
+        self.last_whole: pd.DataFrame | None = None  # the input, after a whole delta
+        self._live: np.ndarray | None = None         # live-group mask of the cached order
+        self._order = np.zeros(0, dtype=np.int64)
+        self._keys: dict[str, Any] = {}
+
+    # -- what subclasses change ------------------------------------------------------
+    def keys(self, frame: pd.DataFrame) -> list[pd.Series]:
+        """The key columns of ``frame``, as Series named like the output columns."""
+        return [frame[name] for name in self.key_names]
+
+    def input_columns(self) -> list[str]:
+        """Columns the input must have, besides the aggregated ones."""
+        return list(self.key_names)
+
+    def finish(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Final touches on the output (resample moves the time into the index)."""
+        return frame
+
+    def live(self, state: GroupState) -> np.ndarray:
+        return state.live()
+
+    def pandas(self, frame: pd.DataFrame) -> pd.DataFrame:
+        assert self.outputs is not None
+        return pandas_grouped(frame, self.keys(frame), self.outputs)
+
+    # -- the step ----------------------------------------------------------------------
+    def update(self, delta: Delta) -> Delta:
+        if not delta.is_rows:
+            assert delta.result is not None
+            frame = delta.result
+            self._resolve(frame)
+            self.state, self.last_whole = None, frame  # rebuilt if rows deltas follow
+            if self.outputs is None:
+                return Delta.whole(self._nothing())
+            return Delta.whole(self.finish(self.pandas(frame)))
+        added, removed = delta.added, delta.removed
+        assert added is not None and removed is not None
+        self._resolve(added)
+        if self.outputs is None:
+            return Delta.whole(self._nothing())
+        state = self._state()
+        if len(removed):
+            if delta.result is None:  # the oldest held rows: their codes are known
+                state.remove(state.ring.codes()[:len(removed)].copy(), removed, oldest=True)
+            else:
+                state.remove(self._encode(removed), removed, oldest=False)
+        if delta.result is not None:  # rows left from the middle: hold the new input
+            kept = delta.result.iloc[:len(delta.result) - len(added)]
+            state.refill(self._encode(kept), kept)
+        if len(added):
+            state.add(self._encode(added), added)
+            if self.template is None:
+                self.template = self.pandas(added.iloc[:1])
+        state.refresh()
+        return Delta.whole(self.finish(self._output(state)))
+
+    def _resolve(self, frame: pd.DataFrame) -> None:
+        """Fix the outputs from the first frame that has columns."""
+        if self.outputs is not None or len(frame.columns) == 0:
+            return
+        require(frame, [*self.input_columns(), *self.aggs.named_columns()], self.where)
+        outputs = self.aggs.outputs(frame, exclude=self.key_names)
+        check_types(frame, outputs, self.where)
+        self.numeric = {o.column: pd.api.types.is_numeric_dtype(frame[o.column].dtype)
+                        for o in outputs}
+        self.schema = frame.iloc[:0]
+        self.outputs = outputs
+
+    def _state(self) -> GroupState:
+        if self.state is None:
+            assert self.outputs is not None
+            self.state = GroupState(self.outputs, self.numeric)
+            self._live = None
+            if self.last_whole is not None and len(self.last_whole):
+                self.state.add(self._encode(self.last_whole), self.last_whole)
+                self.template = self.pandas(self.last_whole.iloc[:1])
+        return self.state
+
+    def _encode(self, frame: pd.DataFrame) -> np.ndarray:
+        if not self.key_names:
+            return np.zeros(len(frame), dtype=np.int64)
+        return self.encoder.encode(self.keys(frame))
+
+    def _nothing(self) -> pd.DataFrame:
+        """The output before any column is known."""
+        names = [*self.key_names, *(c if not listed else f"{c}_{fn}"
+                                    for c, fns, listed in self.aggs.columns for fn in fns)]
+        return self.finish(pd.DataFrame({name: [] for name in names}))
+
+    def _output(self, state: GroupState) -> pd.DataFrame:
+        assert self.outputs is not None and self.schema is not None
+        live = self.live(state)
+        if len(live) == 0:
+            return self.pandas(self.schema)
+        mask = state.rows > 0
+        if self._live is None or not np.array_equal(mask, self._live):
+            # Groups came or went: sort again, and rebuild the key columns.
+            self._live = mask
+            self._order = self.encoder.sorted_codes(live) if self.key_names else live
+            self._keys = {name: self._typed(name, self.encoder.key_column(self._order, i))
+                          for i, name in enumerate(self.key_names)}
+        data = dict(self._keys)
+        for out in self.outputs:
+            data[out.name] = self._typed(out.name, state.result(out, self._order))
+        return pd.DataFrame(data, index=pd.RangeIndex(len(self._order)))
+
+    def _typed(self, name: str, values: Any) -> Any:
+        """``values`` in the type pandas gives column ``name``."""
+        if self.template is None or name not in self.template.columns:
+            return values
+        dtype = self.template[name].dtype
+        if isinstance(values, np.ndarray) and values.dtype == dtype:
+            return values
+        if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+            if dtype.kind in "iub":
+                if np.isnan(values).any():
+                    return values  # a missing value cannot be an integer
+                return np.rint(values).astype(dtype) if dtype.kind != "b" else values != 0
+            if dtype.kind == "f":
+                return values
+        try:
+            return pd.array(list(values), dtype=dtype)
+        except (TypeError, ValueError):
+            return values

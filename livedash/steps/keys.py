@@ -1,0 +1,66 @@
+"""Group keys as small integers, so that per-group state lives in numpy arrays."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+
+class KeyEncoder:
+    """Gives every distinct key (a tuple of values) a code 0, 1, 2, ... for good.
+
+    Rows with a missing value in any key column get ``-1``: pandas drops them from a
+    groupby (``dropna=True``), and so do we.
+    """
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple[Any, ...], int] = {}
+        self.keys: list[tuple[Any, ...]] = []
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _code(self, key: tuple[Any, ...]) -> int:
+        code = self.codes.get(key)
+        if code is None:
+            code = self.codes[key] = len(self.keys)
+            self.keys.append(key)
+        return code
+
+    def encode(self, columns: Sequence[Any]) -> np.ndarray:
+        """One code per row for key ``columns`` (arrays, Series or Indexes of equal length)."""
+        # Factorizing first means the Python-level dict work is per distinct key in the
+        # chunk, not per row.
+        factored = [pd.factorize(np.asarray(c) if isinstance(c, list) else c) for c in columns]
+        n = len(factored[0][0]) if factored else 0
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        if len(factored) == 1:
+            local, uniques = factored[0]
+            lut = np.fromiter((self._code((u,)) for u in uniques), np.int64, len(uniques))
+            return np.where(local >= 0, lut[np.maximum(local, 0)] if len(lut) else -1, -1)
+        missing = np.zeros(n, dtype=bool)
+        combined = np.zeros(n, dtype=np.int64)
+        for local, uniques in factored:
+            missing |= local < 0
+            combined = combined * max(len(uniques), 1) + np.maximum(local, 0)
+        present, inverse = np.unique(combined[~missing], return_inverse=True)
+        lut = np.empty(len(present), dtype=np.int64)
+        for i, value in enumerate(present.tolist()):
+            parts = []
+            for local, uniques in reversed(factored):
+                value, digit = divmod(value, max(len(uniques), 1))
+                parts.append(uniques[digit])
+            lut[i] = self._code(tuple(reversed(parts)))
+        codes = np.full(n, -1, dtype=np.int64)
+        codes[~missing] = lut[inverse.ravel()]
+        return codes
+
+    def sorted_codes(self, codes: np.ndarray) -> np.ndarray:
+        """``codes`` ordered by their keys, as ``groupby(sort=True)`` orders groups."""
+        keys = self.keys
+        return np.array(sorted(codes.tolist(), key=keys.__getitem__), dtype=np.int64)
+
+    def key_column(self, codes: np.ndarray, position: int) -> list[Any]:
+        return [self.keys[c][position] for c in codes.tolist()]

@@ -1,0 +1,214 @@
+"""A chart's Bokeh figure, drawn once by hvplot from the first frame.
+
+HoloViews is used to *draw*, not to update: the plot object is cleaned up and dropped
+right away, and the figure's data sources are fed directly afterwards (FIELD-NOTES: a
+HoloViews refresh costs 7-13 ms per session and update, ``cds.stream`` about 1 ms).
+:func:`build` returns the figure with, for time series, the recipe of each data source
+(:mod:`livedash.views.layers`); :func:`snapshot` reads back what a figure shows, so that
+another figure with the same structure can be brought to it cheaply.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import holoviews as hv
+import pandas as pd
+from bokeh.document import Document
+from bokeh.models import ColorMapper, FactorRange, Plot
+from holoviews.core.util import dimension_sanitizer
+from holoviews.plotting.bokeh import BokehRenderer
+from hvplot import hvPlotTabular
+
+from ..spec.models import ViewSpec
+from . import glyphs
+from .columns import as_list, check, flat, index_names, names, numeric
+from .layers import Layer, Rows, agrees, infer
+
+SERIES = frozenset({"line", "scatter", "points", "step", "area"})
+"""Kinds drawn row by row: new rows are streamed."""
+AGGREGATES = frozenset({"bar", "barh", "hist", "heatmap", "ohlc", "box", "violin", "kde",
+                        "density", "hexbin"})
+"""Kinds computed from all rows: redrawn, and the differences sent."""
+_NO_X = frozenset({"hist", "kde", "density", "box", "violin"})  # y is the sample, no x
+_DEFAULT_Y = SERIES | {"bar", "barh", "hist", "kde", "density", "box", "violin"}
+_COLUMN_OPTIONS = ("C", "y2")  # options whose value names a column
+_MAPPER_PROPS = ("low", "high", "factors", "palette")
+HEIGHT = 300
+
+
+@dataclass
+class Built:
+    """A drawn figure and, when it can take streamed rows, the recipe of its sources."""
+
+    figure: Plot
+    layers: list[Layer] = field(default_factory=list)
+    streams: bool = False
+    index: tuple[str, ...] = ()
+
+
+@dataclass
+class Snapshot:
+    """What a figure shows: each renderer's data, categorical factors, colour ranges."""
+
+    signature: tuple[Any, ...]
+    data: list[dict[str, Any]]
+    factors: dict[str, list[Any]]
+    mappers: list[dict[str, Any]]
+
+
+def named(spec: ViewSpec) -> dict[str, list[str]]:
+    """The columns ``spec`` names, by the key that names them."""
+    wanted = {"x": as_list(spec.x), "y": as_list(spec.y), "by": as_list(spec.by)}
+    return wanted | {f"options.{k}": as_list(spec.options[k]) for k in _COLUMN_OPTIONS
+                     if isinstance(spec.options.get(k), (str, list))}
+
+
+def arguments(spec: ViewSpec, name: str, frame: pd.DataFrame) -> dict[str, Any]:
+    """The hvplot keywords for ``spec``; raises ``ValueError`` for a missing column."""
+    check(name, spec.data, frame, named(spec))
+    kind, x, by = spec.kind, spec.x, as_list(spec.by)
+    y: str | list[str] | None = spec.y
+    if x is None and kind not in _NO_X:
+        x = (index_names(frame) or [None])[0]
+    if y is None and kind in _DEFAULT_Y:
+        y = numeric(frame, exclude=[c for c in (x, *by) if c])
+        if not y:
+            raise ValueError(f"view {name!r}: the data of {spec.data!r} has no numeric "
+                             f"column to plot; set y to one of: {', '.join(names(frame))}")
+    size = {} if {"width", "frame_width"} & set(spec.options) else {"responsive": True}
+    args: dict[str, Any] = {"kind": kind, "title": spec.title or name, "height": HEIGHT,
+                            **size}
+    for key, value in (("x", x), ("y", y[0] if isinstance(y, list) and len(y) == 1 else y),
+                       ("by", spec.by)):
+        if value is not None:
+            args[key] = value
+    return {**args, **spec.options}
+
+
+def build(spec: ViewSpec, name: str, frame: pd.DataFrame) -> Built:
+    """Draw ``frame`` as ``spec`` says; ``ValueError`` names the view and what is wrong."""
+    args = arguments(spec, name, frame)
+    if "groupby" in args or args.get("subplots"):
+        raise ValueError(f"view {name!r}: options groupby and subplots are not supported; "
+                         "make one view per plot")
+    try:
+        with _unknown_options() as unknown:
+            obj = hvPlotTabular(flat(frame))(**args)
+        if unknown:
+            raise ValueError(f"view {name!r}: {'; '.join(unknown)}")
+        plot = BokehRenderer.get_plot(obj, doc=Document())  # not curdoc: see module doc
+    except ImportError as exc:
+        raise ValueError(f"view {name!r}: kind {spec.kind!r} cannot be drawn: {exc}") from exc
+    except ValueError:
+        raise
+    except Exception as exc:  # hvplot/HoloViews: DataError, KeyError, TypeError ...
+        raise ValueError(f"view {name!r}: hvplot cannot draw kind {spec.kind!r} with "
+                         f"these settings: {exc}") from exc
+    fig = plot.state
+    if not isinstance(fig, Plot):
+        plot.cleanup()
+        raise ValueError(f"view {name!r}: hvplot made a {type(fig).__name__}, not one plot")
+    built = Built(fig, index=tuple(index_names(frame)))
+    if spec.kind in SERIES:
+        built.layers, built.streams = _series_layers(plot, spec, frame, built.index)
+    inverted = bool(getattr(plot, "invert_axes", False))
+    keep_x, keep_y = "xlim" in spec.options, "ylim" in spec.options
+    glyphs.follow_data(fig, keep_y if inverted else keep_x, keep_x if inverted else keep_y,
+                       series=spec.kind in SERIES)
+    plot.cleanup()
+    return built
+
+
+def _series_layers(plot: Any, spec: ViewSpec, frame: pd.DataFrame,
+                   index: tuple[str, ...]) -> tuple[list[Layer], bool]:
+    """One layer per overlay member, swapped to streamable glyphs; True if all agree."""
+    last = plot.hmap.last
+    kdims = [d.name for d in last.kdims] if isinstance(last, hv.NdOverlay) else []
+    members = list(plot.subplots.items()) if getattr(plot, "subplots", None) else [((), plot)]
+    have = names(frame)
+    rows = Rows(frame, index)
+    layers: list[Layer] = []
+    streams = len(plot.state.renderers) == len(members)
+    below: tuple[str, ...] = ()  # y columns of the areas stacked under this one
+    for key, sub in members:
+        renderer, element = sub.handles.get("glyph_renderer"), sub.current_frame
+        if renderer is None or element is None:
+            return layers, False
+        key = key if isinstance(key, tuple) else (key,)
+        consts = {dimension_sanitizer(k): v for k, v in zip(kdims, key)}
+        layer = Layer(renderer, {k: v for k, v in zip(kdims, key) if k in have})
+        dims = [d.name for d in element.dimensions()]
+        spelled = {dimension_sanitizer(d): d for d in dims} | {d: d for d in dims}
+        stacked = None
+        if spec.kind == "area" and "Baseline" in dims:
+            stacked = {dims[1]: (*below, dims[1]), "Baseline": below}
+            below = (*below, dims[1])
+        expected = {dimension_sanitizer(d): element.dimension_values(d) for d in dims}
+        if spec.kind in ("area", "step"):
+            data = {k: expected[k] for k in expected} | {k: [v] * len(element)
+                                                         for k, v in consts.items()}
+        else:
+            data = dict(renderer.data_source.data)
+            expected = data
+        columns = infer(data, spelled, have, stacked)
+        layers.append(layer)
+        if columns is None:
+            streams = False
+            continue
+        layer.columns = columns
+        streams = streams and agrees(layer, rows, {k: v for k, v in expected.items()
+                                                   if columns[k].sum_of})
+        x, y = dimension_sanitizer(dims[0]), dimension_sanitizer(dims[1])
+        if spec.kind == "area":
+            base = dimension_sanitizer(dims[2]) if len(dims) > 2 else None
+            glyphs.to_varea(renderer, data, x, y, base)
+        elif spec.kind == "step":
+            glyphs.to_step(renderer, data, x, y, str(spec.options.get("where", "mid")))
+    return layers, streams
+
+
+def snapshot(fig: Plot) -> Snapshot:
+    """Everything a figure update may need to copy, with a structural signature."""
+    renderers = fig.renderers
+    ranges = {"x": fig.x_range, "y": fig.y_range}
+    mappers = list(fig.select({"type": ColorMapper}))
+    signature = (tuple((type(r.glyph).__name__, tuple(r.data_source.data)) for r in renderers),
+                 tuple(type(r).__name__ for r in ranges.values()),
+                 tuple(type(m).__name__ for m in mappers))
+    return Snapshot(signature, [dict(r.data_source.data) for r in renderers],
+                    {a: list(r.factors) for a, r in ranges.items() if isinstance(r, FactorRange)},
+                    [{k: getattr(m, k) for k in _MAPPER_PROPS if hasattr(m, k)} for m in mappers])
+
+
+@contextmanager
+def _unknown_options() -> Iterator[list[str]]:
+    """Collect hvplot's "option not found" warnings from this thread.
+
+    hvplot only logs an unknown keyword (``param.main`` warning) and draws without it;
+    a dashboard should be told instead.
+    """
+    found: list[str] = []
+    me = threading.get_ident()
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            text = record.getMessage()
+            if record.thread == me and "option not found for" in text:
+                option = text.split(" option not found", 1)[0].strip()
+                hint = text.split("similar options include:", 1)[-1].strip(" []")
+                found.append(f"unknown option {option!r} for kind "
+                             + text.split("not found for ", 1)[1].split(" plot", 1)[0]
+                             + (f" (similar: {hint})" if hint else ""))
+
+    logger = logging.getLogger("param")
+    handler = Catch()
+    logger.addHandler(handler)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)

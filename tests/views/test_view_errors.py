@@ -1,0 +1,75 @@
+"""Settings that do not fit the data fail when the view is made, with the whole story."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from view_pages import rows
+
+from livedash.delta import Delta
+
+
+def test_missing_column_is_named_with_a_suggestion(page):
+    with pytest.raises(ValueError) as info:
+        page(rows(0, 5), kind="line", y="aa", name="temps")
+    assert str(info.value) == ("view 'temps': column 'aa' (y) is not in the data of 'src'; "
+                               "did you mean 'a'? columns: time, a, b, sensor")
+
+
+def test_missing_by_column(page):
+    with pytest.raises(ValueError) as info:
+        page(rows(0, 5), kind="line", y="a", by="room", name="temps")
+    assert str(info.value) == ("view 'temps': column 'room' (by) is not in the data of 'src'; "
+                               "columns: time, a, b, sensor")
+
+
+def test_missing_column_is_found_before_rows_arrive(page):
+    with pytest.raises(ValueError, match="column 'x' \\(x\\)"):
+        page(rows(0, 0), kind="line", x="x", y="a")
+
+
+def test_unknown_hvplot_option(page):
+    with pytest.raises(ValueError) as info:
+        page(rows(0, 5), kind="line", y="a", options={"colour": "red"}, name="temps")
+    assert str(info.value) == ("view 'temps': unknown option 'colour' for kind line "
+                               "(similar: 'color', 'color', 'bgcolor')")
+
+
+def test_unsupported_layouts(page):
+    with pytest.raises(ValueError, match="groupby and subplots are not supported"):
+        page(rows(0, 5), kind="line", y="a", options={"groupby": "sensor"})
+
+
+def test_no_numeric_column(page):
+    frame = pd.DataFrame({"name": ["x", "y"]})
+    with pytest.raises(ValueError) as info:
+        page(frame, kind="line", name="names")
+    assert str(info.value) == ("view 'names': the data of 'src' has no numeric column to "
+                               "plot; set y to one of: index, name")
+
+
+def test_bad_option_after_first_data_is_shown_in_place(page):
+    p = page(pd.DataFrame(), kind="line", y="a", options={"colour": "red"})
+    p.view.apply(Delta.rows(rows(0, 5)))
+    assert "unknown option 'colour'" in p.view.panel.object.text
+    p.take()
+    p.view.apply(Delta.rows(rows(5, 5)))  # same columns: not tried again, nothing sent
+    assert p.events == []
+
+
+def test_missing_column_in_first_data_is_shown_in_place(page):
+    p = page(pd.DataFrame(), kind="line", y="zz")
+    p.view.apply(Delta.rows(rows(0, 5)))
+    assert "column 'zz' (y) is not in the data" in p.view.panel.object.text
+    p.view.apply(Delta.rows(rows(5, 5).assign(zz=1.0)))  # the column arrives: drawn
+    assert p.view.built is not None
+
+
+@pytest.mark.parametrize("kind", ["number", "gauge", "trend", "table"])
+def test_indicator_and_table_options_are_checked(page, kind):
+    with pytest.raises(ValueError, match=f"view 'v': bad (table )?option"):
+        page(rows(0, 5), kind=kind, y="a", options={"no_such_option": 1})
+
+
+def test_indicator_shows_one_column(page):
+    with pytest.raises(ValueError, match="an indicator shows one column"):
+        page(rows(0, 5), kind="number", y=["a", "b"])
