@@ -108,12 +108,12 @@ class Dashboard:
         import panel as pn
 
         from .page import Page
+        self.start()
         page = Page(self.graph, self.runtime.registry)
         template = page.template()
         doc = pn.state.curdoc
         if doc is not None and doc.session_context is not None:
             page.attach(doc)
-        self.start()
         return template.servable(title=title or self.plan.title)
 
     def panel(self) -> Any:
@@ -123,6 +123,7 @@ class Dashboard:
         from tornado.ioloop import IOLoop
 
         from .page import Page
+        self.start()
         page = Page(self.graph, self.runtime.registry)
         layout = page.layout()
         loop = IOLoop.current()
@@ -136,7 +137,6 @@ class Dashboard:
                     push_notebook(layout)
                 loop.add_callback(run)
             page.connect(schedule)
-        self.start()
         return layout
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from functools import partial
 from typing import Any, Callable
 
@@ -89,13 +90,18 @@ class Graph:
         return max(self.plan.sources[root].history, backlog.get(root, 0))
 
     # -- life cycle --------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, wait: float = 0.0) -> None:
+        """Start every poller; wait up to ``wait`` seconds for their first polls, so
+        that the first page shows data instead of an empty chart."""
         with self._lock:
             if self.started:
                 return
             self.started = True
         for runner in self.runners.values():
             runner.start()
+        deadline = time.monotonic() + wait
+        for runner in self.runners.values():
+            runner.first_poll.wait(max(0.0, deadline - time.monotonic()))
 
     def stop(self, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         for name, runner in self.runners.items():

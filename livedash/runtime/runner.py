@@ -42,6 +42,7 @@ class SourceRunner:
         self.error: str | None = None
         self.busy_since: float | None = None
         self._stop = threading.Event()
+        self.first_poll = threading.Event()
         self._thread: threading.Thread | None = None
         self._started = False
 
@@ -56,6 +57,7 @@ class SourceRunner:
             self._thread.start()
         else:
             self._ensure_source()
+            self.first_poll.set()
 
     def stop(self) -> None:
         self._stop.set()
@@ -104,7 +106,10 @@ class SourceRunner:
         due = time.monotonic()
         while not self._stop.wait(max(0.0, due - time.monotonic())):
             now = pd.Timestamp.now()
-            self.poll_once(last, now)
+            try:
+                self.poll_once(last, now)
+            finally:
+                self.first_poll.set()
             last = now
             due += self.interval
             if due < time.monotonic():

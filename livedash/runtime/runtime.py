@@ -74,8 +74,8 @@ class Runtime:
             self._fingerprints[key] = digest
             return graph
 
-    def start(self, graph: Graph) -> None:
-        graph.start()
+    def start(self, graph: Graph, wait: float = 1.0) -> None:
+        graph.start(wait)
         with self._lock:
             if self._monitor is None:
                 self._monitor = threading.Thread(target=self._watch, name="livedash:monitor",

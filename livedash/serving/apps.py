@@ -30,13 +30,13 @@ def session_page(path: Path) -> pn.template.BaseTemplate:
     if plan is None:
         return error_page(path, errors)
     dash = Dashboard(plan, Runtime.shared())
+    dash.start()  # before the page is built, so that it shows the first data
     from ..page import Page
     page = Page(dash.graph, dash.runtime.registry)
     template = page.template()
     doc = pn.state.curdoc
     if doc is not None and doc.session_context is not None:
         page.attach(doc)
-    dash.start()
     return template
 
 

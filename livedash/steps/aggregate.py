@@ -13,16 +13,21 @@ at all it still has one row: ``count`` 0, ``sum`` 0, every other function missin
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import model_validator
+from pydantic import GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from ..spec.fields import Model
 from .aggs import Agg, agg_schema, parse_aggregations
 from .grouped import GroupedStep
 from .groupstate import GroupState
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 
 class AggregateSpec(Model):
@@ -42,7 +47,8 @@ class AggregateSpec(Model):
         return {"agg": parse_aggregations(value)}
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(cls, core: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return {"anyOf": [agg_schema(lists=True, ohlc=False), handler(core)]}
 
 
@@ -63,6 +69,6 @@ class AggregateStep(GroupedStep):
         return self._output(GroupState(self.outputs, self.numeric))
 
 
-def register(registry: Any) -> None:
+def register(registry: Registry) -> None:
     registry.add("step", "aggregate", AggregateSpec, AggregateStep,
                  "One row aggregating every row of the input.")

@@ -21,8 +21,9 @@ aggregated or ``ohlc`` is listed with other functions.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, Iterable, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 import pandas as pd
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema

@@ -16,14 +16,19 @@ expression is always text, so ``{columns: "a + b"}`` derives a column named
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import field_validator, model_validator
+from pydantic import GetJsonSchemaHandler, field_validator, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from ..spec.fields import Model
 from .expr import Expr, parse
 from .rowwise import RowwiseStep
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 
 class DeriveSpec(Model):
@@ -62,7 +67,8 @@ class DeriveSpec(Model):
         return columns
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(cls, core: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         long = handler(core)
         short = {"type": "object", "minProperties": 1,
                  "additionalProperties": {"type": "string"}}
@@ -82,6 +88,6 @@ def _derive(spec: DeriveSpec) -> RowwiseStep:
     return RowwiseStep(derive)
 
 
-def register(registry: Any) -> None:
+def register(registry: Registry) -> None:
     registry.add("step", "derive", DeriveSpec, _derive,
                  "Add columns computed from expressions over other columns.")

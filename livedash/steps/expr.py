@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import ast
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -344,6 +345,7 @@ class _Evaluator:
         result: Any = True
         left = self.visit(node.left)
         for op, right_node in zip(node.ops, node.comparators):
+            part: Any
             if isinstance(op, (ast.In, ast.NotIn)):
                 values = [_literal(item) for item in right_node.elts]  # type: ignore[attr-defined]
                 if _is_scalar(left):

@@ -13,15 +13,20 @@ column in it) keeps every row or none.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import model_validator
+from pydantic import GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from ..spec.fields import Model
 from .expr import Expr, parse
 from .rowwise import RowwiseStep
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 
 class FilterSpec(Model):
@@ -43,14 +48,15 @@ class FilterSpec(Model):
         return value
 
     @model_validator(mode="after")
-    def _condition(self) -> "FilterSpec":
+    def _condition(self) -> FilterSpec:
         if self.expr.is_arithmetic:
             raise ValueError(f"{self.expr.text!r} gives a number, not true or false: compare "
                              f"it with something, e.g. \"{self.expr.text} > 0\"")
         return self
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(cls, core: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         long = handler(core)
         return {"anyOf": [{"type": "string", "description": "The condition."}, long]}
 
@@ -61,15 +67,16 @@ def _keep(spec: FilterSpec) -> RowwiseStep:
         if isinstance(mask, (bool, np.bool_)):
             return frame if mask else frame.iloc[:0]
         dtype = getattr(mask, "dtype", None)
-        if dtype is None or not (pd.api.types.is_bool_dtype(dtype) or dtype == object):
+        if dtype is None or not (pd.api.types.is_bool_dtype(dtype) or
+                                 pd.api.types.is_object_dtype(dtype)):
             raise TypeError(f"filter {spec.expr.text!r} gives {dtype or type(mask).__name__} "
                             "values, not true/false: compare them with something, e.g. `x > 0`")
-        flags = mask if isinstance(mask, np.ndarray) and dtype == bool else \
+        flags = mask if isinstance(mask, np.ndarray) and mask.dtype.kind == "b" else \
             pd.Series(mask).to_numpy(dtype=bool, na_value=False)
         # Positional, so that duplicate index values (equal timestamps) stay correct.
         return frame[flags]
     return RowwiseStep(keep)
 
 
-def register(registry: Any) -> None:
+def register(registry: Registry) -> None:
     registry.add("step", "filter", FilterSpec, _keep, "Keep the rows where a condition holds.")

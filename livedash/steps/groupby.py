@@ -16,7 +16,7 @@ the input. The output is a whole delta; rows deltas are applied incrementally (s
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import field_validator, model_validator
 
@@ -24,6 +24,9 @@ from ..spec.fields import Model
 from .aggs import Agg
 from .grouped import GroupedStep
 from .keyspec import check_no_clash, key_names
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 
 class GroupbySpec(Model):
@@ -49,7 +52,7 @@ class GroupbySpec(Model):
         return key_names(value)
 
     @model_validator(mode="after")
-    def _clash(self) -> "GroupbySpec":
+    def _clash(self) -> GroupbySpec:
         check_no_clash(self.by, self.agg)
         return self
 
@@ -61,6 +64,6 @@ class GroupbyStep(GroupedStep):
         super().__init__(spec.agg, list(spec.by))
 
 
-def register(registry: Any) -> None:
+def register(registry: Registry) -> None:
     registry.add("step", "groupby", GroupbySpec, GroupbyStep,
                  "One row per group of key columns, with aggregated columns.")

@@ -1,7 +1,8 @@
 """Group keys as small integers, so that per-group state lives in numpy arrays."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

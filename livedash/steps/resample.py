@@ -22,7 +22,7 @@ output is a whole delta; rows deltas are applied incrementally.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import field_validator, model_validator
@@ -35,6 +35,9 @@ from .keyspec import check_no_clash, key_names
 from .window import check_time_index
 
 BUCKET = "__bucket__"  # the bucket start while it is still a key column
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 
 class ResampleSpec(Model):
@@ -62,7 +65,7 @@ class ResampleSpec(Model):
         return () if value is None else key_names(value)
 
     @model_validator(mode="after")
-    def _clash(self) -> "ResampleSpec":
+    def _clash(self) -> ResampleSpec:
         check_no_clash(self.by, self.agg)
         return self
 
@@ -93,6 +96,6 @@ class ResampleStep(GroupedStep):
         return out
 
 
-def register(registry: Any) -> None:
+def register(registry: Registry) -> None:
     registry.add("step", "resample", ResampleSpec, ResampleStep,
                  "One row per time bucket (and group), with aggregated columns.")

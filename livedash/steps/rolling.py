@@ -23,7 +23,7 @@ needed by the next rows is kept for the computation.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ from .aggs import AggOne, is_number
 from .columns import require
 from .rowqueue import RowQueue, is_prefix
 from .window import check_time_index
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 
 class RollingSpec(Model):
@@ -58,7 +61,7 @@ class RollingSpec(Model):
         return value
 
     @model_validator(mode="after")
-    def _periods(self) -> "RollingSpec":
+    def _periods(self) -> RollingSpec:
         if isinstance(self.window, int) and self.min_periods > self.window:
             raise ValueError(f"min_periods ({self.min_periods}) is larger than the window "
                              f"({self.window} rows), so no row would get a value: use at "
@@ -188,12 +191,12 @@ class RollingStep:
             inside = np.flatnonzero((stamps[:j + 1] > t - self.size) & (stamps[:j + 1] <= t))
             same = pd.DatetimeIndex([t] * len(inside))  # sorted by construction
             for c, fn in functions.items():
-                window = pd.Series(ext[c].to_numpy()[inside], index=same)
-                out[c][j - held] = getattr(window.rolling(self.size,
-                                                          min_periods=self.min_periods), fn)().iloc[-1]
+                rolling = pd.Series(ext[c].to_numpy()[inside], index=same).rolling(
+                    self.size, min_periods=self.min_periods)
+                out[c][j - held] = getattr(rolling, fn)().iloc[-1]
         return out
 
 
-def register(registry: Any) -> None:
+def register(registry: Registry) -> None:
     registry.add("step", "rolling", RollingSpec, RollingStep,
                  "A moving aggregate over the last rows or span of time, one row per row.")

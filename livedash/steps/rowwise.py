@@ -1,7 +1,7 @@
 """Row-wise steps (filter, select, derive): one function applied to every frame of a delta."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 

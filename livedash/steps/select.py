@@ -12,14 +12,19 @@ the columns there are.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import field_validator, model_validator
+from pydantic import GetJsonSchemaHandler, field_validator, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from ..spec.fields import Model
 from .columns import require
 from .rowwise import RowwiseStep
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 
 class SelectSpec(Model):
@@ -46,7 +51,8 @@ class SelectSpec(Model):
         return _names([columns] if isinstance(columns, str) else columns)
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(cls, core: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         long = handler(core)
         return {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}},
                           long]}
@@ -76,5 +82,5 @@ def _select(spec: SelectSpec) -> RowwiseStep:
     return RowwiseStep(select)
 
 
-def register(registry: Any) -> None:
+def register(registry: Registry) -> None:
     registry.add("step", "select", SelectSpec, _select, "Keep some columns, in order.")

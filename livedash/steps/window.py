@@ -26,16 +26,21 @@ A whole input (an aggregate) gives a whole output: the same rule applied to that
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import ConfigDict, TypeAdapter, ValidationError, model_validator
+from pydantic import ConfigDict, GetJsonSchemaHandler, TypeAdapter, ValidationError, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from ..delta import Delta
 from ..durations import format_duration
 from ..spec.fields import Model, Window
 from .rowqueue import RowQueue, is_prefix
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 _WINDOW: TypeAdapter[Any] = TypeAdapter(Window, config=ConfigDict(arbitrary_types_allowed=True))
 
@@ -59,7 +64,8 @@ class WindowSpec(Model):
             raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(cls, core: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         long = handler(core)
         short = _WINDOW.json_schema()
         return {"anyOf": [*short.get("oneOf", [short]), long]}
@@ -189,6 +195,6 @@ class WindowStep:
         return out
 
 
-def register(registry: Any) -> None:
+def register(registry: Registry) -> None:
     registry.add("step", "window", WindowSpec, WindowStep,
                  "Keep the last N rows, or the rows of the last span of time.")

@@ -17,10 +17,12 @@ shorter is either allowed a little slack (old rows kept a little longer) or repl
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from bokeh.models import ColumnDataSource
 
 Columns = dict[str, Any]  # column name -> numpy array or list, all of one length
@@ -132,14 +134,20 @@ def same(a: Sequence[Any], b: Sequence[Any]) -> np.ndarray:
         return (x == y) | (np.isnat(x) & np.isnat(y))
     if kx in "US" and ky in "US":
         return np.asarray(x == y)
-    return np.fromiter((_eq(p, q) for p, q in zip(x, y)), dtype=bool, count=len(x))
+    return np.fromiter((_eq(p, q) for p, q in zip(x, y, strict=True)),
+                       dtype=bool, count=len(x))
 
 
 def _eq(p: Any, q: Any) -> bool:
     try:
-        return bool(p == q) or (p != p and q != q)
+        return bool(p == q) or (_missing(p) and _missing(q))
     except (TypeError, ValueError):  # arrays inside cells (multi-line glyphs)
         return np.array_equal(np.asarray(p), np.asarray(q))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NaT or (
+        isinstance(value, (float, np.floating)) and math.isnan(value))
 
 
 def _first_match(old: Mapping[str, Any], new: Mapping[str, Any], names: list[str],
@@ -156,7 +164,8 @@ def _first_match(old: Mapping[str, Any], new: Mapping[str, Any], names: list[str
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """``[start, stop)`` of each run of True in ``mask``."""
     edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return list(zip(starts.tolist(), stops.tolist(), strict=True))
 
 
 def _len(data: Mapping[str, Any]) -> int:

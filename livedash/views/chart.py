@@ -1,6 +1,7 @@
 """``kind: line`` and every other hvplot kind: a chart drawn once, then fed directly.
 
-Time series (:data:`figure.SERIES`) stream new rows into the figure's sources; the other
+Time series (:data:`figure.SERIES`) stream new rows into the figure's sources, and bars
+of one column (:data:`figure.TABULAR`) are filled from the rows directly; the other
 kinds are redrawn from the data by HoloViews once per change for all sessions
 (:mod:`livedash.views.memo`) and each session receives only what differs
 (:func:`cds.sync`). A chart whose structure changes (a new ``by`` group, a new series)
@@ -33,8 +34,8 @@ SUMMARIES = {
     "points": "points at x, y (equal aspect); streams new rows",
     "step": "step lines (options.where: mid, pre, post); streams new rows",
     "area": "filled areas (options.stacked: true); streams new rows",
-    "bar": "vertical bars per x category; redrawn, changes patched",
-    "barh": "horizontal bars per x category; redrawn, changes patched",
+    "bar": "vertical bars per x category; changes patched",
+    "barh": "horizontal bars per x category; changes patched",
     "hist": "histogram of y over the last backlog rows; redrawn, changes patched",
     "heatmap": "colour grid of options.C over x and y; redrawn, changes patched",
     "ohlc": "candlesticks from open, high, low, close; redrawn, changes patched",
@@ -93,7 +94,7 @@ class Chart:
             log.exception("view %r: update failed; drawing it again", self.name)
             try:
                 self._draw(self.data.current())
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - shown in place of the chart
                 self._fail(f"view {self.name!r}: {exc}")
 
     def close(self) -> None:
@@ -109,7 +110,8 @@ class Chart:
             if len(frame) and (not self.problem or self.failed != list(frame.columns)):
                 self._draw(frame)
             return
-        if self.feed is not None and delta.is_prefix and not self.whole:
+        series = self.spec.kind in figure.SERIES
+        if self.feed is not None and series and delta.is_prefix and not self.whole:
             done = self.feed.rows(delta.added, delta.removed)
         elif self.feed is not None:
             done = self.feed.replace(self.data.current())
@@ -152,13 +154,14 @@ class Chart:
             figure.build(self.spec, self.name, shown).figure))
         if figure.snapshot(fig).signature != new.signature:
             return False
-        for renderer, data in zip(fig.renderers, new.data):
+        for renderer, data in zip(fig.renderers, new.data, strict=True):
             cds_ops.sync(renderer.data_source, data)
         for axis, factors in new.factors.items():
             rng = getattr(fig, f"{axis}_range")
             if isinstance(rng, FactorRange) and list(rng.factors) != factors:
                 rng.factors = factors
-        for mapper, props in zip(fig.select({"type": ColorMapper}), new.mappers):
+        mappers = fig.select({"type": ColorMapper})
+        for mapper, props in zip(mappers, new.mappers, strict=True):
             changed = {k: v for k, v in props.items() if getattr(mapper, k) != v}
             if changed:
                 mapper.update(**changed)

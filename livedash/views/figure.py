@@ -34,6 +34,9 @@ SERIES = frozenset({"line", "scatter", "points", "step", "area"})
 AGGREGATES = frozenset({"bar", "barh", "hist", "heatmap", "ohlc", "box", "violin", "kde",
                         "density", "hexbin"})
 """Kinds computed from all rows: redrawn, and the differences sent."""
+TABULAR = frozenset({"bar", "barh"})
+"""Aggregate kinds whose sources hold the rows as they are (one bar per row): filled from
+the rows like a time series, with their categories, instead of being redrawn."""
 _NO_X = frozenset({"hist", "kde", "density", "box", "violin"})  # y is the sample, no x
 _DEFAULT_Y = SERIES | {"bar", "barh", "hist", "kde", "density", "box", "violin"}
 _COLUMN_OPTIONS = ("C", "y2")  # options whose value names a column
@@ -43,12 +46,23 @@ HEIGHT = 300
 
 @dataclass
 class Built:
-    """A drawn figure and, when it can take streamed rows, the recipe of its sources."""
+    """A drawn figure and, when its sources follow the rows, the recipe of each."""
 
     figure: Plot
     layers: list[Layer] = field(default_factory=list)
     streams: bool = False
+    """Every source follows from the rows (checked): fill it directly, never redraw."""
     index: tuple[str, ...] = ()
+    factors: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    """Categorical axis -> the (layer, source column) pairs whose values are its factors."""
+
+    def refactor(self) -> None:
+        """Set each categorical axis to the values its sources now hold, in order."""
+        for axis, found in self.factors.items():
+            rng = getattr(self.figure, f"{axis}_range")
+            factors = _factors(self.layers, found)
+            if list(rng.factors) != factors:
+                rng.factors = factors
 
 
 @dataclass
@@ -112,10 +126,16 @@ def build(spec: ViewSpec, name: str, frame: pd.DataFrame) -> Built:
     fig = plot.state
     if not isinstance(fig, Plot):
         plot.cleanup()
-        raise ValueError(f"view {name!r}: hvplot made a {type(fig).__name__}, not one plot")
+        # ValueError, as every setting that does not fit (the runtime shows it in place)
+        raise ValueError(f"view {name!r}: hvplot made a {type(fig).__name__}, "  # noqa: TRY004
+                         "not one plot")
     built = Built(fig, index=tuple(index_names(frame)))
-    if spec.kind in SERIES:
-        built.layers, built.streams = _series_layers(plot, spec, frame, built.index)
+    if spec.kind in SERIES | TABULAR:
+        built.layers, built.streams = _layers(plot, spec, frame, built.index)
+        built.factors = _factor_sources(fig, built.layers)
+        built.streams = built.streams and all(
+            list(map(str, getattr(fig, f"{axis}_range").factors)) == _factors(built.layers, found)
+            for axis, found in built.factors.items())
     inverted = bool(getattr(plot, "invert_axes", False))
     keep_x, keep_y = "xlim" in spec.options, "ylim" in spec.options
     glyphs.follow_data(fig, keep_y if inverted else keep_x, keep_x if inverted else keep_y,
@@ -124,9 +144,10 @@ def build(spec: ViewSpec, name: str, frame: pd.DataFrame) -> Built:
     return built
 
 
-def _series_layers(plot: Any, spec: ViewSpec, frame: pd.DataFrame,
-                   index: tuple[str, ...]) -> tuple[list[Layer], bool]:
-    """One layer per overlay member, swapped to streamable glyphs; True if all agree."""
+def _layers(plot: Any, spec: ViewSpec, frame: pd.DataFrame,
+            index: tuple[str, ...]) -> tuple[list[Layer], bool]:
+    """One layer per overlay member (areas and steps swapped to streamable glyphs), and
+    True when every source follows from the rows as HoloViews drew them."""
     last = plot.hmap.last
     kdims = [d.name for d in last.kdims] if isinstance(last, hv.NdOverlay) else []
     members = list(plot.subplots.items()) if getattr(plot, "subplots", None) else [((), plot)]
@@ -140,8 +161,8 @@ def _series_layers(plot: Any, spec: ViewSpec, frame: pd.DataFrame,
         if renderer is None or element is None:
             return layers, False
         key = key if isinstance(key, tuple) else (key,)
-        consts = {dimension_sanitizer(k): v for k, v in zip(kdims, key)}
-        layer = Layer(renderer, {k: v for k, v in zip(kdims, key) if k in have})
+        consts = {dimension_sanitizer(k): v for k, v in zip(kdims, key, strict=False)}
+        layer = Layer(renderer, {k: v for k, v in zip(kdims, key, strict=False) if k in have})
         dims = [d.name for d in element.dimensions()]
         spelled = {dimension_sanitizer(d): d for d in dims} | {d: d for d in dims}
         stacked = None
@@ -170,6 +191,25 @@ def _series_layers(plot: Any, spec: ViewSpec, frame: pd.DataFrame,
         elif spec.kind == "step":
             glyphs.to_step(renderer, data, x, y, str(spec.options.get("where", "mid")))
     return layers, streams
+
+
+def _factor_sources(fig: Plot, layers: list[Layer]) -> dict[str, list[tuple[int, str]]]:
+    """Which source columns place glyphs on each categorical axis (bars: ``x`` or ``y``)."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for axis in ("x", "y"):
+        if isinstance(getattr(fig, f"{axis}_range"), FactorRange):
+            out[axis] = [(i, field) for i, layer in enumerate(layers)
+                         if axis in layer.renderer.glyph.properties()
+                         and isinstance(field := getattr(layer.renderer.glyph, axis), str)]
+    return out
+
+
+def _factors(layers: list[Layer], found: list[tuple[int, str]]) -> list[str]:
+    """The distinct values of the given source columns, in order of appearance."""
+    seen: dict[str, None] = {}
+    for i, key in found:
+        seen.update(dict.fromkeys(map(str, layers[i].source.data[key])))
+    return list(seen)
 
 
 def snapshot(fig: Plot) -> Snapshot:

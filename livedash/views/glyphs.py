@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bokeh.models import (ColumnDataSource, DataRange1d, Glyph, GlyphRenderer, Range1d,
-                          Step, VArea)
+from bokeh.models import ColumnDataSource, DataRange1d, Glyph, GlyphRenderer, Range1d, Step, VArea
 from bokeh.plotting import figure as Figure
 
 # hvplot's ``where=`` (as matplotlib's step) -> Bokeh's Step.mode

@@ -52,7 +52,7 @@ class Memo:
             refs, result = entry
             value = result()
             if value is not None and len(refs) == len(inputs) and all(
-                    r() is obj for r, obj in zip(refs, inputs)):
+                    r() is obj for r, obj in zip(refs, inputs, strict=True)):
                 return value  # type: ignore[no-any-return]
         value = compute()
         with self._lock:

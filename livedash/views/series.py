@@ -1,4 +1,4 @@
-"""Feeding a time-series figure row by row: only new rows go to the browser.
+"""Feeding a figure from rows: only new rows (or changed ones) go to the browser.
 
 Each layer (a line, or one ``by`` group) keeps the last ``backlog`` rows of its share of
 the data. The feed counts how many rows of each layer the upstream result holds, so
@@ -21,7 +21,8 @@ def slack(target: int) -> int:
 
 
 class Feed:
-    """Streams rows into the layers of a figure built by :func:`figure.build`.
+    """Streams rows into the layers of a figure built by :func:`figure.build`, or brings
+    them to a new complete result (time series, and bars that show rows as they are).
 
     Parameters
     ----------
@@ -47,7 +48,7 @@ class Feed:
         if not _covers(masks, len(new)):
             return False
         gone = Rows(removed, self.built.index) if removed is not None and len(removed) else None
-        for i, (layer, mask) in enumerate(zip(self.built.layers, masks)):
+        for i, (layer, mask) in enumerate(zip(self.built.layers, masks, strict=True)):
             count = _count(mask, len(new))
             drop = _count(gone.mask(layer.match), len(gone)) if gone is not None else 0
             self.upstream[i] = max(0, self.upstream[i] + count - drop)
@@ -63,13 +64,14 @@ class Feed:
         masks = [rows.mask(layer.match) for layer in self.built.layers]
         if not _covers(masks, len(rows)):
             return False
-        for i, (layer, mask) in enumerate(zip(self.built.layers, masks)):
+        for i, (layer, mask) in enumerate(zip(self.built.layers, masks, strict=True)):
             self.upstream[i] = _count(mask, len(rows))
             if mask is not None:
                 mask = mask & (np.cumsum(mask[::-1])[::-1] <= self.backlog)
             elif len(rows) > self.backlog:
                 mask = np.arange(len(rows)) >= len(rows) - self.backlog
             cds_ops.sync(layer.source, rows.compute(layer, mask))
+        self.built.refactor()
         return True
 
 

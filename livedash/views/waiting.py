@@ -14,7 +14,8 @@ def placeholder(title: str, height: int = HEIGHT) -> Div:
     A push source has no rows (not even columns) until the first POST arrives; the view
     is built then, in place of this box.
     """
-    return Div(text=f"<b>{html.escape(title, quote=False)}</b><br>Waiting for data\N{HORIZONTAL ELLIPSIS}",
+    text = f"<b>{html.escape(title, quote=False)}</b><br>Waiting for data\N{HORIZONTAL ELLIPSIS}"
+    return Div(text=text,
                height=height, sizing_mode="stretch_width",
                styles={"opacity": "0.7", "padding": "1em"})
 

@@ -17,6 +17,7 @@ def open_page(chromium, url):
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
             if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
     page.goto(url, wait_until="load")
     page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=30_000)
     return page, problems

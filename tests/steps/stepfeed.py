@@ -1,8 +1,9 @@
 """Feeding steps in chunks and checking them against pandas after every chunk."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from importlib import import_module
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd

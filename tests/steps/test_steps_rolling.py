@@ -1,7 +1,7 @@
 """rolling: one output row per input row, as pandas rolling gives it when the row arrives."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd

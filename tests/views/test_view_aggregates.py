@@ -92,7 +92,7 @@ def test_other_aggregates_update(page, kind, spec, whole):
 
 def test_sessions_share_one_redraw(page, monkeypatch):
     table = per_sensor(rows(0, 30))
-    pages = [page(table, kind="bar", y="a_mean", whole=True) for _ in range(3)]
+    pages = [page(table, kind="bar", whole=True) for _ in range(3)]  # grouped: redrawn
     calls = []
     real = figure.build
     monkeypatch.setattr(figure, "build", lambda *a: calls.append(1) or real(*a))
@@ -100,7 +100,19 @@ def test_sessions_share_one_redraw(page, monkeypatch):
     for p in pages:
         p.view.apply(change)
     assert len(calls) == 1
-    assert all(list(p.sources()[0].data["a_mean"]) == list(table["a_mean"] + 1) for p in pages)
+    assert all(sorted(p.sources()[0].data["value"]) == sorted(
+        [*(table["a_mean"] + 1), *table["b_max"]]) for p in pages)
+
+
+def test_bars_of_one_column_are_never_redrawn(page, monkeypatch):
+    table = per_sensor(rows(0, 30))
+    p = page(table, kind="bar", y="a_mean", whole=True)
+    assert p.view.built.streams
+    monkeypatch.setattr(figure, "build", None)  # a redraw would fail
+    shuffled = table.iloc[[2, 0, 1]].assign(a_mean=[1.0, 2.0, 3.0])
+    p.view.apply(Delta.whole(shuffled))
+    assert list(p.view.built.figure.x_range.factors) == ["s3", "s1", "s2"]
+    assert list(p.sources()[0].data["a_mean"]) == [1.0, 2.0, 3.0]
 
 
 def test_kde_without_scipy_names_the_problem(page):

@@ -7,9 +7,9 @@ import pytest
 from bokeh.document import Document
 from bokeh.models import ColumnDataSource
 
+from livedash.delta import Delta, apply
 from livedash.views import cds
 from livedash.views.memo import Follower, Memo, _apply_all
-from livedash.delta import Delta, apply
 
 
 def attached(data):

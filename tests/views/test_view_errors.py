@@ -66,7 +66,7 @@ def test_missing_column_in_first_data_is_shown_in_place(page):
 
 @pytest.mark.parametrize("kind", ["number", "gauge", "trend", "table"])
 def test_indicator_and_table_options_are_checked(page, kind):
-    with pytest.raises(ValueError, match=f"view 'v': bad (table )?option"):
+    with pytest.raises(ValueError, match="view 'v': bad (table )?option"):
         page(rows(0, 5), kind=kind, y="a", options={"no_such_option": 1})
 
 

@@ -20,13 +20,13 @@ def feed(page, chunks):
 def check_tail(page, data: pd.DataFrame, backlog: int, y: str | list[str] = "a") -> None:
     """Every layer holds the last ``backlog`` rows of its group (or y column), in order."""
     ys = [y] * len(page.view.built.layers) if isinstance(y, str) else y
-    for layer, y in zip(page.view.built.layers, ys, strict=True):
+    for layer, column in zip(page.view.built.layers, ys, strict=True):
         part = data
         for col, value in layer.match.items():
             part = part[part[col] == value]
         want = part.tail(backlog)
         got = layer.source.data
-        assert np.array_equal(np.asarray(got[y], dtype=float), want[y].to_numpy())
+        assert np.array_equal(np.asarray(got[column], dtype=float), want[column].to_numpy())
         assert np.array_equal(np.asarray(got["time"]), want.index.to_numpy())
 
 

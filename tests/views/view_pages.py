@@ -11,7 +11,6 @@ from bokeh.document.events import DocumentChangedEvent
 from bokeh.models import ColumnDataSource
 from bokeh.protocol import Protocol
 
-
 SENSORS = np.array(["s1", "s2", "s3"])
 
 
