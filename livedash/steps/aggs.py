@@ -31,6 +31,10 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 FUNCTIONS = ("count", "sum", "mean", "min", "max", "std", "var", "first", "last", "median")
 ANY_COLUMN = frozenset({"count", "first", "last"})  # the rest need numbers
 OHLC = (("open", "first"), ("high", "max"), ("low", "min"), ("close", "last"))
+# Names from spreadsheets and SQL that are not close in spelling to ours.
+ALIASES = {"avg": "mean", "average": "mean", "total": "sum", "stdev": "std", "sd": "std",
+           "variance": "var", "size": "count", "n": "count", "len": "count", "med": "median",
+           "minimum": "min", "maximum": "max", "open": "first", "close": "last"}
 
 
 class Output(NamedTuple):
@@ -95,25 +99,24 @@ def _function(name: Any, allowed: tuple[str, ...]) -> str:
     if not isinstance(name, str):
         raise ValueError(f"{name!r} is not a function name: write one of {', '.join(allowed)}")
     if name not in allowed:
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        close = [ALIASES[name.lower()]] if name.lower() in ALIASES else \
+            difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(allowed)}"
         raise ValueError(f"{name!r} is not an aggregation function; {hint}")
     return name
 
 
-def _functions(value: Any, allowed: tuple[str, ...], lists: bool,
-               where: str) -> tuple[tuple[str, ...], bool]:
+def _functions(value: Any, allowed: tuple[str, ...], lists: bool) -> tuple[tuple[str, ...], bool]:
     if isinstance(value, list):
         if not lists:
-            raise ValueError(f"{where}one function per column, not a list ({value!r}): write "
-                             "one name, e.g. `mean`")
+            raise ValueError(f"one function per column, not a list ({value!r}): write one "
+                             "name, e.g. `mean`")
         if not value:
-            raise ValueError(f"{where}the list is empty: name at least one function, e.g. "
-                             "[mean, max]")
+            raise ValueError("the list is empty: name at least one function, e.g. [mean, max]")
         names = tuple(_function(v, allowed) for v in value)
         for name in names:
             if names.count(name) > 1:
-                raise ValueError(f"{where}{name!r} is listed twice: name each function once")
+                raise ValueError(f"{name!r} is listed twice: name each function once")
         return names, True
     return (_function(value, allowed),), False
 
@@ -124,7 +127,7 @@ def parse_aggregations(value: Any, *, lists: bool = True, ohlc: bool = False) ->
         return value
     allowed = FUNCTIONS + (("ohlc",) if ohlc else ())
     if isinstance(value, (str, list)):
-        fns, listed = _functions(value, allowed, lists, "")
+        fns, listed = _functions(value, allowed, lists)
         return Aggregations(functions=fns, listed=listed, raw=value)
     if isinstance(value, dict):
         if not value:
@@ -135,7 +138,10 @@ def parse_aggregations(value: Any, *, lists: bool = True, ohlc: bool = False) ->
             if not isinstance(column, str):
                 raise ValueError(f"{column!r} is not a column name: write names as text "
                                  "(quote names that look like numbers, e.g. '2024')")
-            names, listed = _functions(fns, allowed, lists, f"column {column!r}: ")
+            try:
+                names, listed = _functions(fns, allowed, lists)
+            except ValueError as exc:
+                raise ValueError(f"column {column!r}: {exc}") from None
             columns.append((column, names, listed))
         return Aggregations(columns=tuple(columns), raw=value)
     example = "{temperature: [mean, max]}" if lists else "{temperature: mean}"

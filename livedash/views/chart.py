@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import panel as pn
+import param
 from bokeh.models import ColorMapper, FactorRange
 
 from ..delta import Delta
@@ -75,7 +76,7 @@ class Chart:
         self.theme = ctx.theme
         self.panel = pn.pane.Bokeh(waiting.placeholder(spec.title or ctx.name),
                                    sizing_mode="stretch_width")
-        self.problem, self.failed = "", list(ctx.frame.columns)
+        self.problem, self.failed, self.closed = "", list(ctx.frame.columns), False
         if len(ctx.frame.columns):  # a missing column fails now, even before rows arrive
             check(ctx.name, spec.data, ctx.frame, figure.named(spec))
         if len(ctx.frame):
@@ -83,7 +84,7 @@ class Chart:
 
     def apply(self, delta: Delta) -> None:
         """Show the data after ``delta``; odd data is logged, never raised."""
-        if delta.empty:
+        if delta.empty or self.closed:
             return
         try:
             self.data.push(delta)
@@ -98,9 +99,13 @@ class Chart:
                 self._fail(f"view {self.name!r}: {exc}")
 
     def close(self) -> None:
-        """Forget the figure and data (the runtime drops the panel with the session)."""
+        """Forget the figure and data, without touching the session's document (it is
+        going away: Panel cleans up the models it made for it)."""
         self.built = self.feed = self.snap = None
+        self.closed = True
         self.data = Follower(self.memo, self.spec.data, self.data.frame.iloc[:0])
+        with param.discard_events(self.panel):
+            self.panel.object = None
 
     # -- internals -----------------------------------------------------------------------
     def _update(self, delta: Delta) -> None:

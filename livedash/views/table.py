@@ -15,6 +15,7 @@ import logging
 import numpy as np
 import pandas as pd
 import panel as pn
+import param
 
 from ..delta import Delta
 from ..plugins import ViewContext
@@ -23,7 +24,7 @@ from ..spec.models import ViewSpec
 from . import theme
 from .cds import same
 from .columns import as_list, check, flat
-from .memo import Memo, follow
+from .memo import Follower, Memo
 from .series import slack
 
 log = logging.getLogger(__name__)
@@ -45,13 +46,14 @@ class Table:
 
     def __init__(self, spec: ViewSpec, ctx: ViewContext, memo: Memo) -> None:
         self.spec, self.name, self.whole, self.memo = spec, ctx.name, ctx.whole, memo
-        self.frame = ctx.frame
+        self.data = Follower(memo, spec.data, ctx.frame)
         self.columns = as_list(spec.y)
         if len(ctx.frame.columns) and self.columns:
             check(ctx.name, spec.data, ctx.frame, {"y": self.columns})
-        self.upstream = len(ctx.frame)
+        self.upstream, self.closed = len(ctx.frame), False
         options = {"disabled": True, "show_index": False, "pagination": None,
                    "sizing_mode": "stretch_width", "height": HEIGHT,
+                   "configuration": {"placeholder": "Waiting for data\N{HORIZONTAL ELLIPSIS}"},
                    **theme.tabulator(ctx.theme), **spec.options}
         try:
             self.widget = pn.widgets.Tabulator(self._shown(ctx.frame), **options)
@@ -63,21 +65,24 @@ class Table:
 
     def apply(self, delta: Delta) -> None:
         """Show the data after ``delta``; odd data is logged, never raised."""
-        if delta.empty:
+        if delta.empty or self.closed:
             return
         try:
-            self.frame = follow(self.memo, self.spec.data, self.frame, delta)
+            self.data.push(delta)
             if delta.is_prefix and not self.whole:
                 self._rows(delta.added, 0 if delta.removed is None else len(delta.removed))
             else:
-                self._replace(self._shown(self.frame))
-        except Exception:
+                self._replace(self._shown(self.data.current()))
+        except Exception:  # noqa: BLE001 - a bug must not take the page down
             log.exception("view %r: update failed; showing the data again", self.name)
-            self.widget.value = self._shown(self.frame)
+            self.widget.value = self._shown(self.data.current())
 
     def close(self) -> None:
-        """Forget the data (the runtime drops the panel with the session)."""
-        self.frame = self.frame.iloc[:0]
+        """Forget the data, without touching the session's document (it is going away)."""
+        self.closed = True
+        self.data = Follower(self.memo, self.spec.data, self.data.frame.iloc[:0])
+        with param.discard_events(self.widget):
+            self.widget.value = self.widget.value.iloc[:0]
 
     def _shown(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The rows and columns displayed, with the index as a column when it means
@@ -97,16 +102,16 @@ class Table:
         size = len(self.widget.value)
         new = self._shown(added)
         if list(new.columns) != list(self.widget.value.columns):
-            self.widget.value = self._shown(self.frame)  # first rows, or new columns
+            self.widget.value = self._shown(self.data.current())  # first rows, new columns
         elif target >= size or size - target <= slack(target):
             # never shrink through stream: BokehJS cannot (see livedash.views.cds)
             if len(new):
                 self.widget.stream(new, rollover=max(target, size), follow=True)
         else:
-            self.widget.value = self._shown(self.frame)
+            self.widget.value = self._shown(self.data.current())
 
     def _replace(self, new: pd.DataFrame) -> None:
-        self.upstream = len(self.frame)
+        self.upstream = len(self.data.frame)
         old = self.widget.value
         if old.shape != new.shape or list(old.columns) != list(new.columns) or not len(new):
             self.widget.value = new

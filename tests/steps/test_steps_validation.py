@@ -69,7 +69,8 @@ BAD = [
      "s, min, h or d, e.g. 250ms, 1s, 5min, 2h, 7d"),
     ("groupby", "sensor", "write the keys and the functions, e.g. "
      "`groupby: {by: sensor, agg: {temperature: mean}}`"),
-    ("aggregate", "avg", "'avg' is not an aggregation function; use one of " + FUNCTIONS),
+    ("aggregate", "avg", "'avg' is not an aggregation function; did you mean 'mean'?"),
+    ("aggregate", "xyz", "'xyz' is not an aggregation function; use one of " + FUNCTIONS),
     ("aggregate", "means", "'means' is not an aggregation function; did you mean 'mean'?"),
     ("aggregate", 3, "expected a function name (mean), a list of names ([mean, max]) or a "
      "mapping of columns to functions ({temperature: [mean, max]}), got 3"),
@@ -94,8 +95,8 @@ def test_bad_step_is_refused_at_the_step(kind: str, value: Any, message: str) ->
 KEYED = [
     ("groupby", {"by": [], "agg": "mean"}, ("by",),
      "the list is empty: name the column(s) to group by, e.g. `by: sensor`"),
-    ("groupby", {"by": "s", "agg": "avg"}, ("agg",),
-     "'avg' is not an aggregation function; use one of " + FUNCTIONS),
+    ("groupby", {"by": "s", "agg": {"x": ["mean", "avg"]}}, ("agg",),
+     "column 'x': 'avg' is not an aggregation function; did you mean 'mean'?"),
     ("groupby", {"by": "s", "agg": {"s": "count"}}, (),
      "column 's' is a group key, so `s: count` would make a second column named 's': write "
      "`s: [count]` to get s_count"),

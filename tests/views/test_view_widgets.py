@@ -110,3 +110,16 @@ def test_trend_from_empty_then_whole(page):
 
 def test_dark_table(page):
     assert page(rows(0, 3), kind="table", theme="dark").view.widget.theme == "midnight"
+
+
+@pytest.mark.parametrize("kind, spec", [("line", {"y": "a"}), ("bar", {"y": "a"}),
+                                        ("table", {}), ("number", {}), ("trend", {})])
+def test_close_sends_nothing_and_lets_go(page, kind, spec):
+    p = page(rows(0, 5), kind=kind, **spec)
+    p.view.close()
+    assert p.events == []
+    if kind in ("line", "bar"):
+        assert p.view.panel.object is None and p.view.built is None
+    p.view.apply(Delta.rows(rows(5, 2)))  # a change that was already on its way
+    if kind in ("line", "bar", "table"):
+        assert p.events == []
