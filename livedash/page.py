@@ -41,6 +41,14 @@ class Page:
         self.versions: dict[str, int] = {}
         self.banner = pn.pane.Alert("", alert_type="danger", visible=False,
                                     sizing_mode="stretch_width")
+        self.spec_banner = pn.pane.HTML("", visible=False, sizing_mode="stretch_width",
+                                        css_classes=["livedash-spec-errors"],
+                                        styles={"background": "#fdecea", "color": "#611a15",
+                                                "border": "1px solid #f5c2c7",
+                                                "border-radius": "4px", "padding": "0 1em"})
+        self._schedule: Callable[[Callable[[], None]], Any] | None = None
+        self._doc_schedule: Callable[[Callable[[], None]], Any] | None = None
+        self._location: Any = None
         self._doc: Document | None = None
         self._remove_status: Callable[[], None] | None = None
         self.closed = False
@@ -75,7 +83,7 @@ class Page:
         rows = [pn.Row(*[panels[n] for n in row if n in panels], sizing_mode="stretch_width")
                 for row in self.plan.layout]
         self.refresh_banner()
-        return [self.banner, *rows]
+        return [self.spec_banner, self.banner, *rows]
 
     def template(self) -> pn.template.BaseTemplate:
         cls = offline(getattr(pn.template, TEMPLATES[self.plan.config.template]))
@@ -103,7 +111,10 @@ class Page:
     def attach(self, doc: Document) -> None:
         """Serve mode: listen once ``doc``'s browser is ready; clean up when it goes."""
         self._doc = doc
+        self._location = pn.state.location
+        self._doc_schedule = partial(_next_tick, doc)
         self.graph.sessions += 1
+        self.graph.pages.add(self)
         doc.on_event(DocumentReady, lambda event: self.connect(partial(_next_tick, doc)))
         doc.on_session_destroyed(lambda ctx: self.close())
 
@@ -124,6 +135,33 @@ class Page:
         self._schedule = schedule
         self._remove_status = self.graph.on_status(lambda graph: schedule(self.refresh_banner))
         self.refresh_banner()
+
+    # -- reload on save ------------------------------------------------------------------
+    def show_spec_errors(self, errors: list[Any]) -> None:
+        """Show (or, with no errors, hide) the errors of a saved file over the page."""
+        lines = [e.format() for e in errors if e.severity == "error"]
+        text = ""
+        if lines:
+            text = ("<p><b>The saved file has errors; this page keeps showing the last "
+                    "good version.</b></p><pre class='livedash-errors'>"
+                    + html.escape("\n".join(lines)) + "</pre>")
+
+        def show() -> None:
+            self.spec_banner.object = text
+            self.spec_banner.visible = bool(text)
+        schedule = self._schedule or self._doc_schedule
+        if schedule is not None:
+            schedule(show)
+        else:
+            show()
+
+    def request_reload(self) -> None:
+        """Ask the browser to reload the page (a new version of the file is running)."""
+        location = self._location
+        schedule = self._schedule or self._doc_schedule
+        if location is None or schedule is None:
+            return
+        schedule(lambda: setattr(location, "reload", True))
 
     def _view_failed(self, view: ViewSession, exc: Exception) -> None:
         self.refresh_banner(extra=f"a view failed to update: {exc}")
@@ -159,7 +197,10 @@ class Page:
         self.views = {}
         if self._doc is not None:
             self.graph.sessions -= 1
+            self.graph.pages.discard(self)
             self._doc = None
+        self._location = None
+        self._doc_schedule = None
 
 
 def _is_remote_font(url: object) -> bool:

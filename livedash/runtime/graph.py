@@ -33,6 +33,7 @@ class Graph:
         self.nodes: dict[str, Node] = {}
         self.runners: dict[str, SourceRunner] = {}
         self.sessions = 0
+        self.pages: set[Any] = set()  # open pages (for reload on save)
         self._status_listeners: dict[int, StatusListener] = {}
         self._next = 0
         self._lock = threading.Lock()

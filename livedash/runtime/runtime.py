@@ -4,12 +4,14 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from pathlib import Path
 from typing import Any
 
 from ..registry import Registry, default_registry
 from ..settings import Settings
 from ..spec.plan import Plan
 from .graph import Graph
+from .watcher import FileWatcher
 
 _CACHE_KEY = "livedash.runtime"
 
@@ -33,6 +35,8 @@ class Runtime:
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._monitor: threading.Thread | None = None
+        self._watcher: FileWatcher | None = None
+        self.invalid: dict[str, list[Any]] = {}
 
     @classmethod
     def shared(cls) -> "Runtime":
@@ -88,12 +92,47 @@ class Runtime:
                 for runner in list(graph.runners.values()):
                     runner.check_hung()
 
+    # -- reload on save -------------------------------------------------------------------
+    def watch(self, path: Path) -> None:
+        """Reload ``path`` whenever it is saved: a valid save replaces the dashboard
+        (keeping unchanged sources and their history) and reloads its open pages; an
+        invalid save keeps the last good version running and shows the errors."""
+        with self._lock:
+            if self._watcher is None:
+                self._watcher = FileWatcher(self.reload)
+        self._watcher.watch(path.resolve())
+
+    def reload(self, path: Path) -> None:
+        from ..spec.loading import check
+        key = str(path.resolve())
+        plan, errors = check(path, settings=self.settings, registry=self.registry)
+        old = self.graphs.get(key)
+        if plan is None:
+            self.invalid[key] = errors
+            if old is not None:
+                for page in list(old.pages):
+                    page.show_spec_errors(errors)
+            return
+        self.invalid.pop(key, None)
+        graph = self.graph(plan)
+        if old is None or graph is old:
+            if old is not None:
+                for page in list(old.pages):
+                    page.show_spec_errors([])
+            return
+        if old.started:
+            self.start(graph, wait=0)
+        for page in list(old.pages):
+            page.request_reload()
+
     def status(self) -> dict[str, Any]:
         return {"dashboards": {graph.plan.name: graph.status()
                                for graph in list(self.graphs.values())}}
 
     def stop(self) -> None:
         self._stop.set()
+        if self._watcher is not None:
+            self._watcher.stop()
         with self._lock:
             for graph in self.graphs.values():
                 graph.stop()

@@ -26,14 +26,23 @@ def error_page(path: Path, errors: list[Any]) -> pn.template.BaseTemplate:
 
 def session_page(path: Path) -> pn.template.BaseTemplate:
     """Called by the Bokeh server for each new session of ``path``."""
-    plan, errors = check(path)
-    if plan is None:
+    runtime = Runtime.shared()
+    if pn.config.autoreload:
+        runtime.watch(path)
+    plan, errors = check(path, settings=runtime.settings, registry=runtime.registry)
+    last_good = runtime.graphs.get(str(path.resolve()))
+    if plan is None and last_good is None:
         return error_page(path, errors)
-    dash = Dashboard(plan, Runtime.shared())
-    dash.start()  # before the page is built, so that it shows the first data
+    if plan is None:
+        graph = last_good  # keep serving the last good version, with the errors on top
+    else:
+        graph = Dashboard(plan, runtime).graph
+    runtime.start(graph)  # before the page is built, so that it shows the first data
     from ..page import Page
-    page = Page(dash.graph, dash.runtime.registry)
+    page = Page(graph, runtime.registry)
     template = page.template()
+    if plan is None:
+        page.show_spec_errors(errors)
     doc = pn.state.curdoc
     if doc is not None and doc.session_context is not None:
         page.attach(doc)

@@ -9,9 +9,10 @@ Notes
 -----
 Column types follow pandas: the first rows seen are aggregated by pandas once, and the
 incremental result takes that result's column types (a sum of integers stays integer).
-Memory: the group codes of every input row currently in the input's result are held
-(8 bytes a row), plus the values of columns whose min, max, first, last or median is
-asked for. Put a ``window`` before a grouped step on an endless stream.
+Memory: count, sum, mean, std and var keep state per group only. min, max, first,
+last and median also hold, for every row in the input's current result, its group code
+and the values of those columns (their removal cannot be undone otherwise): on an
+endless stream without a ``window`` before it, that grows by a few bytes a row.
 """
 from __future__ import annotations
 
@@ -56,8 +57,12 @@ class GroupedStep:
         return list(self.key_names)
 
     def finish(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Final touches on the output (resample moves the time into the index)."""
+        """Final touches on pandas' result (resample moves the time into the index)."""
         return frame
+
+    def assemble(self, data: dict[str, Any], rows: int) -> pd.DataFrame:
+        """The output frame from its columns, already in ``finish``'s shape."""
+        return pd.DataFrame(data, index=pd.RangeIndex(rows))
 
     def live(self, state: GroupState) -> np.ndarray:
         return state.live()
@@ -83,10 +88,11 @@ class GroupedStep:
             return Delta.whole(self._nothing())
         state = self._state()
         if len(removed):
-            if delta.result is None:  # the oldest held rows: their codes are known
+            if delta.result is None and state.ring is not None:
+                # The oldest held rows: their codes are known, no need to encode again.
                 state.remove(state.ring.codes()[:len(removed)].copy(), removed, oldest=True)
             else:
-                state.remove(self._encode(removed), removed, oldest=False)
+                state.remove(self._encode(removed), removed, oldest=delta.result is None)
         if delta.result is not None:  # rows left from the middle: hold the new input
             kept = delta.result.iloc[:len(delta.result) - len(added)]
             state.refill(self._encode(kept), kept)
@@ -95,7 +101,7 @@ class GroupedStep:
             if self.template is None:
                 self.template = self.pandas(added.iloc[:1])
         state.refresh()
-        return Delta.whole(self.finish(self._output(state)))
+        return Delta.whole(self._output(state))
 
     def _resolve(self, frame: pd.DataFrame) -> None:
         """Fix the outputs from the first frame that has columns."""
@@ -134,7 +140,7 @@ class GroupedStep:
         assert self.outputs is not None and self.schema is not None
         live = self.live(state)
         if len(live) == 0:
-            return self.pandas(self.schema)
+            return self.finish(self.pandas(self.schema))
         mask = state.rows > 0
         if self._live is None or not np.array_equal(mask, self._live):
             # Groups came or went: sort again, and rebuild the key columns.
@@ -145,7 +151,7 @@ class GroupedStep:
         data = dict(self._keys)
         for out in self.outputs:
             data[out.name] = self._typed(out.name, state.result(out, self._order))
-        return pd.DataFrame(data, index=pd.RangeIndex(len(self._order)))
+        return self.assemble(data, len(self._order))
 
     def _typed(self, name: str, values: Any) -> Any:
         """``values`` in the type pandas gives column ``name``."""

@@ -109,14 +109,18 @@ class ColumnState:
             if fn in self.arrays:
                 self.dirty[fn][c] = True
 
-    def refresh(self, ring: RowRing) -> None:
-        """Recompute the dirty groups of min, max, first, last and median from ``ring``."""
+    def reset_empty(self) -> None:
+        """Drift from subtracting floats ends with the group: empty groups restart at 0."""
         gone = self.present <= 0
-        if "sum" in self.arrays:  # drift from subtracting floats ends with the group
+        if "sum" in self.arrays and gone.any():
             self.arrays["sum"][gone] = 0.0
             if "squares" in self.arrays:
                 self.arrays["squares"][gone] = 0.0
             self.present[gone] = 0.0
+
+    def refresh(self, ring: RowRing) -> None:
+        """Recompute the dirty groups of min, max, first, last and median from ``ring``."""
+        self.reset_empty()
         for fn, dirty in self.dirty.items():
             if not dirty.any():
                 continue
@@ -175,7 +179,9 @@ class GroupState:
                         for name, fns in wanted.items()}
         held = {name: np.dtype(np.float64 if numeric[name] else object)
                 for name, col in self.columns.items() if col.held}
-        self.ring = RowRing(held)
+        # Rows are held only when a function needs them after removals: count, sum,
+        # mean, std and var alone keep no per-row state, so an endless stream is fine.
+        self.ring = RowRing(held) if held else None
         self.rows = np.zeros(0, dtype=np.int64)  # rows per group, missing values included
 
     def reserve(self, size: int) -> int:
@@ -190,7 +196,8 @@ class GroupState:
     def add(self, codes: np.ndarray, frame: pd.DataFrame) -> None:
         """Rows appended at the end of the input."""
         values = {n: values_of(frame, n, c.numeric) for n, c in self.columns.items()}
-        self.ring.append(codes, {n: values[n] for n, c in self.columns.items() if c.held})
+        if self.ring is not None:
+            self.ring.append(codes, {n: values[n] for n, c in self.columns.items() if c.held})
         keep = codes >= 0
         codes = codes[keep]
         size = self.reserve(int(codes.max()) + 1 if len(codes) else 0)
@@ -205,18 +212,23 @@ class GroupState:
         self.rows -= np.bincount(codes[keep], minlength=size)
         for name, col in self.columns.items():
             col.remove(codes[keep], values_of(frame, name, col.numeric)[keep], size)
-        if oldest:
+        if oldest and self.ring is not None:
             self.ring.drop_front(len(codes))
 
     def refill(self, codes: np.ndarray, frame: pd.DataFrame) -> None:
         """Hold exactly these rows (after rows left from the middle of the input)."""
-        self.ring.clear()
-        self.ring.append(codes, {n: values_of(frame, n, c.numeric)
-                                 for n, c in self.columns.items() if c.held})
+        if self.ring is not None:
+            self.ring.clear()
+            self.ring.append(codes, {n: values_of(frame, n, c.numeric)
+                                     for n, c in self.columns.items() if c.held})
 
     def refresh(self) -> None:
-        for col in self.columns.values():
-            col.refresh(self.ring)
+        if self.ring is not None:
+            for col in self.columns.values():
+                col.refresh(self.ring)
+        else:  # nothing to recompute, but sums of emptied groups restart from zero
+            for col in self.columns.values():
+                col.reset_empty()
 
     def live(self) -> np.ndarray:
         return np.flatnonzero(self.rows > 0)

@@ -8,6 +8,14 @@ import numpy as np
 import pandas as pd
 
 
+SMALL = 64  # rows up to which encoding goes row by row
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NaT or value is pd.NA or (
+        isinstance(value, float) and value != value)
+
+
 class KeyEncoder:
     """Gives every distinct key (a tuple of values) a code 0, 1, 2, ... for good.
 
@@ -31,6 +39,9 @@ class KeyEncoder:
 
     def encode(self, columns: Sequence[Any]) -> np.ndarray:
         """One code per row for key ``columns`` (arrays, Series or Indexes of equal length)."""
+        n = len(columns[0]) if columns else 0
+        if n <= SMALL:
+            return self._encode_rows(columns, n)
         # Factorizing first means the Python-level dict work is per distinct key in the
         # chunk, not per row.
         factored = [pd.factorize(np.asarray(c) if isinstance(c, list) else c) for c in columns]
@@ -56,6 +67,17 @@ class KeyEncoder:
             lut[i] = self._code(tuple(reversed(parts)))
         codes = np.full(n, -1, dtype=np.int64)
         codes[~missing] = lut[inverse.ravel()]
+        return codes
+
+    def _encode_rows(self, columns: Sequence[Any], n: int) -> np.ndarray:
+        """Row by row: for a few rows a dict look-up beats pandas' fixed costs."""
+        lists = [c.tolist() if hasattr(c, "tolist") else list(c) for c in columns]
+        codes = np.empty(n, dtype=np.int64)
+        for i, key in enumerate(zip(*lists)):
+            code = self.codes.get(key)
+            if code is None:
+                code = -1 if any(_missing(k) for k in key) else self._code(key)
+            codes[i] = code
         return codes
 
     def sorted_codes(self, codes: np.ndarray) -> np.ndarray:

@@ -95,6 +95,11 @@ class ResampleStep(GroupedStep):
         out.index.name = self.index_name
         return out
 
+    def assemble(self, data: dict[str, Any], rows: int) -> pd.DataFrame:
+        data = dict(data)
+        index = pd.DatetimeIndex(data.pop(BUCKET), name=self.index_name)
+        return pd.DataFrame(data, index=index)
+
 
 def register(registry: Registry) -> None:
     registry.add("step", "resample", ResampleSpec, ResampleStep,

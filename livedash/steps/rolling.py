@@ -9,8 +9,9 @@ Notes
 -----
 Each row gets what ``df.rolling(window, min_periods=min_periods).agg(fn)`` gives it on
 the input as it was when the row arrived; the aggregated columns keep their names
-(values become floats) and the other columns pass through unchanged. Only the tail
-needed by the next rows is kept for the computation.
+(values become floats) and the other columns pass through unchanged. The computation
+keeps only the tail the next rows need; the rows currently in the input (and their
+outputs) are held as well, by reference, so that rows removed upstream can be passed on.
 
 * A time window (``30s``) covers rows in ``(t - 30s, t]`` among the row and the rows
   that arrived before it. A late row (older than the newest seen) is computed from the

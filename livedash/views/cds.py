@@ -18,10 +18,11 @@ shorter is either allowed a little slack (old rows kept a little longer) or repl
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from bokeh.models import ColumnDataSource
 
@@ -29,11 +30,14 @@ Columns = dict[str, Any]  # column name -> numpy array or list, all of one lengt
 NUMBERS = "iufcb"
 
 
+def data(cds: ColumnDataSource) -> dict[str, Any]:
+    """``cds.data`` as the dict of columns it is (Bokeh also types it as a DataFrame)."""
+    return cast(dict[str, Any], cds.data)
+
+
 def length(cds: ColumnDataSource) -> int:
     """Rows in ``cds`` (0 when it has no columns)."""
-    for column in cds.data.values():
-        return len(column)
-    return 0
+    return _len(data(cds))
 
 
 def conform(new: np.ndarray, like: Any) -> Any:
@@ -67,11 +71,11 @@ def append(cds: ColumnDataSource, new: Columns, target: int, slack: int = 0) -> 
     if target >= size or size - target <= slack:
         if not added:
             return "none"
-        data = {k: conform(np.asarray(new[k]), v) for k, v in cds.data.items()}
-        cds.stream(data, rollover=max(target, size))
+        cds.stream({k: conform(np.asarray(new[k]), v) for k, v in data(cds).items()},
+                   rollover=max(target, size))
         return "stream"
     cds.data = {k: _concat(v, new[k])[-target:] if target else v[:0]
-                for k, v in cds.data.items()}
+                for k, v in data(cds).items()}
     return "replace"
 
 
@@ -81,7 +85,7 @@ def sync(cds: ColumnDataSource, new: Mapping[str, Any]) -> str:
     The common changes of an aggregate are cheap: the last row changed (a resample's
     open candle), rows were appended, or the window moved by a few rows.
     """
-    old = cds.data
+    old = data(cds)
     if set(old) != set(new):
         return _replace(cds, new)
     size, count = length(cds), _len(new)
@@ -90,7 +94,7 @@ def sync(cds: ColumnDataSource, new: Mapping[str, Any]) -> str:
     names = list(new)
     shift = _first_match(old, new, names, size)
     overlap = size - shift if shift is not None else 0
-    if shift is None or overlap > count or size > count:
+    if shift is None or size > count:
         return _replace(cds, new)  # no common rows, rows left from the end, or a shrink
     patches: dict[str, list[tuple[slice, Any]]] = {}
     changed_rows = np.zeros(overlap, dtype=bool)
@@ -119,7 +123,7 @@ def _replace(cds: ColumnDataSource, new: Mapping[str, Any]) -> str:
     return "replace"
 
 
-def same(a: Sequence[Any], b: Sequence[Any]) -> np.ndarray:
+def same(a: npt.ArrayLike, b: npt.ArrayLike) -> np.ndarray:
     """Elementwise equality where NaN equals NaN and NaT equals NaT."""
     x, y = np.asarray(a), np.asarray(b)
     if x.shape != y.shape:

@@ -116,7 +116,8 @@ class Chart:
                 self._draw(frame)
             return
         series = self.spec.kind in figure.SERIES
-        if self.feed is not None and series and delta.is_prefix and not self.whole:
+        if self.feed is not None and series and delta.added is not None and \
+                delta.is_prefix and not self.whole:
             done = self.feed.rows(delta.added, delta.removed)
         elif self.feed is not None:
             done = self.feed.replace(self.data.current())
@@ -150,17 +151,16 @@ class Chart:
         fig = self.built.figure
         shown = self._shown(frame)
         if not len(shown):
-            for renderer in fig.renderers:
-                cds_ops.sync(renderer.data_source, {k: v[:0] for k, v in
-                                                    renderer.data_source.data.items()})
+            for source in figure.sources(fig):
+                cds_ops.sync(source, {k: v[:0] for k, v in cds_ops.data(source).items()})
             return True
         # held by the session: the memo keeps it only while some session does
         self.snap = new = self.memo.get(self.key, (frame,), lambda: figure.snapshot(
             figure.build(self.spec, self.name, shown).figure))
         if figure.snapshot(fig).signature != new.signature:
             return False
-        for renderer, data in zip(fig.renderers, new.data, strict=True):
-            cds_ops.sync(renderer.data_source, data)
+        for source, data in zip(figure.sources(fig), new.data, strict=True):
+            cds_ops.sync(source, data)
         for axis, factors in new.factors.items():
             rng = getattr(fig, f"{axis}_range")
             if isinstance(rng, FactorRange) and list(rng.factors) != factors:

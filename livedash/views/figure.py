@@ -3,23 +3,25 @@
 HoloViews is used to *draw*, not to update: the plot object is cleaned up and dropped
 right away, and the figure's data sources are fed directly afterwards (FIELD-NOTES: a
 HoloViews refresh costs 7-13 ms per session and update, ``cds.stream`` about 1 ms).
-:func:`build` returns the figure with, for time series, the recipe of each data source
-(:mod:`livedash.views.layers`); :func:`snapshot` reads back what a figure shows, so that
+:func:`build` returns the figure with, for time series and bars, the recipe of each
+data source (:mod:`livedash.views.layers`); :func:`snapshot` reads back what a figure shows, so that
 another figure with the same structure can be brought to it cheaply.
 """
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import holoviews as hv
 import pandas as pd
 from bokeh.document import Document
-from bokeh.models import ColorMapper, FactorRange, Plot
+from bokeh.models import ColorMapper, ColumnDataSource, FactorRange, Plot
+from bokeh.models.renderers import GlyphRenderer
 from holoviews.core.util import dimension_sanitizer
 from holoviews.plotting.bokeh import BokehRenderer
 from hvplot import hvPlotTabular
@@ -31,12 +33,10 @@ from .layers import Layer, Rows, agrees, infer
 
 SERIES = frozenset({"line", "scatter", "points", "step", "area"})
 """Kinds drawn row by row: new rows are streamed."""
-AGGREGATES = frozenset({"bar", "barh", "hist", "heatmap", "ohlc", "box", "violin", "kde",
-                        "density", "hexbin"})
-"""Kinds computed from all rows: redrawn, and the differences sent."""
 TABULAR = frozenset({"bar", "barh"})
-"""Aggregate kinds whose sources hold the rows as they are (one bar per row): filled from
-the rows like a time series, with their categories, instead of being redrawn."""
+"""Kinds whose sources hold the rows as they are (one bar per row): filled from the rows
+like a time series, with their categories. Every other kind (hist, heatmap, ohlc, box,
+...) is computed from all rows: redrawn, and the differences sent."""
 _NO_X = frozenset({"hist", "kde", "density", "box", "violin"})  # y is the sample, no x
 _DEFAULT_Y = SERIES | {"bar", "barh", "hist", "kde", "density", "box", "violin"}
 _COLUMN_OPTIONS = ("C", "y2")  # options whose value names a column
@@ -58,7 +58,7 @@ class Built:
 
     def refactor(self) -> None:
         """Set each categorical axis to the values its sources now hold, in order."""
-        for axis, found in self.factors.items():
+        for axis, found in self.factors.items():  # usually none
             rng = getattr(self.figure, f"{axis}_range")
             factors = _factors(self.layers, found)
             if list(rng.factors) != factors:
@@ -87,8 +87,8 @@ def arguments(spec: ViewSpec, name: str, frame: pd.DataFrame) -> dict[str, Any]:
     check(name, spec.data, frame, named(spec))
     kind, x, by = spec.kind, spec.x, as_list(spec.by)
     y: str | list[str] | None = spec.y
-    if x is None and kind not in _NO_X:
-        x = (index_names(frame) or [None])[0]
+    if x is None and kind not in _NO_X and index_names(frame):
+        x = index_names(frame)[0]
     if y is None and kind in _DEFAULT_Y:
         y = numeric(frame, exclude=[c for c in (x, *by) if c])
         if not y:
@@ -115,7 +115,9 @@ def build(spec: ViewSpec, name: str, frame: pd.DataFrame) -> Built:
             obj = hvPlotTabular(flat(frame))(**args)
         if unknown:
             raise ValueError(f"view {name!r}: {'; '.join(unknown)}")
-        plot = BokehRenderer.get_plot(obj, doc=Document())  # not curdoc: see module doc
+        # A throwaway document: given none, HoloViews attaches the plot to the session's
+        # curdoc, sets that document's theme, and keeps the plot until the session ends.
+        plot = BokehRenderer.get_plot(obj, doc=Document())
     except ImportError as exc:
         raise ValueError(f"view {name!r}: kind {spec.kind!r} cannot be drawn: {exc}") from exc
     except ValueError:
@@ -151,8 +153,7 @@ def _layers(plot: Any, spec: ViewSpec, frame: pd.DataFrame,
     last = plot.hmap.last
     kdims = [d.name for d in last.kdims] if isinstance(last, hv.NdOverlay) else []
     members = list(plot.subplots.items()) if getattr(plot, "subplots", None) else [((), plot)]
-    have = names(frame)
-    rows = Rows(frame, index)
+    rows, have = Rows(frame, index), names(frame)
     layers: list[Layer] = []
     streams = len(plot.state.renderers) == len(members)
     below: tuple[str, ...] = ()  # y columns of the areas stacked under this one
@@ -160,37 +161,43 @@ def _layers(plot: Any, spec: ViewSpec, frame: pd.DataFrame,
         renderer, element = sub.handles.get("glyph_renderer"), sub.current_frame
         if renderer is None or element is None:
             return layers, False
-        key = key if isinstance(key, tuple) else (key,)
-        consts = {dimension_sanitizer(k): v for k, v in zip(kdims, key, strict=False)}
-        layer = Layer(renderer, {k: v for k, v in zip(kdims, key, strict=False) if k in have})
+        key = dict(zip(kdims, key if isinstance(key, tuple) else (key,), strict=False))
+        layer = Layer(renderer, {k: v for k, v in key.items() if k in have})
+        layers.append(layer)
         dims = [d.name for d in element.dimensions()]
-        spelled = {dimension_sanitizer(d): d for d in dims} | {d: d for d in dims}
         stacked = None
         if spec.kind == "area" and "Baseline" in dims:
             stacked = {dims[1]: (*below, dims[1]), "Baseline": below}
             below = (*below, dims[1])
-        expected = {dimension_sanitizer(d): element.dimension_values(d) for d in dims}
-        if spec.kind in ("area", "step"):
-            data = {k: expected[k] for k in expected} | {k: [v] * len(element)
-                                                         for k, v in consts.items()}
-        else:
-            data = dict(renderer.data_source.data)
-            expected = data
-        columns = infer(data, spelled, have, stacked)
-        layers.append(layer)
-        if columns is None:
-            streams = False
-            continue
-        layer.columns = columns
-        streams = streams and agrees(layer, rows, {k: v for k, v in expected.items()
-                                                   if columns[k].sum_of})
-        x, y = dimension_sanitizer(dims[0]), dimension_sanitizer(dims[1])
-        if spec.kind == "area":
-            base = dimension_sanitizer(dims[2]) if len(dims) > 2 else None
-            glyphs.to_varea(renderer, data, x, y, base)
-        elif spec.kind == "step":
-            glyphs.to_step(renderer, data, x, y, str(spec.options.get("where", "mid")))
+        streams = _recipe(layer, spec, element, key, rows, have, stacked) and streams
     return layers, streams
+
+
+def _recipe(layer: Layer, spec: ViewSpec, element: Any, key: dict[str, Any], rows: Rows,
+            have: list[str], stacked: dict[str, tuple[str, ...]] | None) -> bool:
+    """Find how ``layer``'s source follows from the rows; swap area and step glyphs.
+
+    True when the recipe reproduces what HoloViews drew from the same rows.
+    """
+    dims = [d.name for d in element.dimensions()]
+    drawn = {dimension_sanitizer(d): element.dimension_values(d) for d in dims}
+    if spec.kind in ("area", "step"):
+        # the source will hold the rows themselves, plus the overlay key for the hover
+        data = drawn | {dimension_sanitizer(k): [v] * len(element) for k, v in key.items()}
+    else:
+        data = drawn = dict(layer.source.data)
+    spelled = {dimension_sanitizer(d): d for d in dims} | {d: d for d in dims}
+    columns = infer(data, spelled, have, stacked)
+    if columns is None:
+        return False
+    layer.columns = columns
+    x, y = dimension_sanitizer(dims[0]), dimension_sanitizer(dims[1])
+    if spec.kind == "area":
+        base = dimension_sanitizer(dims[2]) if len(dims) > 2 else None
+        glyphs.to_varea(layer.renderer, data, x, y, base)
+    elif spec.kind == "step":
+        glyphs.to_step(layer.renderer, data, x, y, str(spec.options.get("where", "mid")))
+    return agrees(layer, rows, {k: v for k, v in drawn.items() if columns[k].sum_of})
 
 
 def _factor_sources(fig: Plot, layers: list[Layer]) -> dict[str, list[tuple[int, str]]]:
@@ -212,15 +219,25 @@ def _factors(layers: list[Layer], found: list[tuple[int, str]]) -> list[str]:
     return list(seen)
 
 
+def renderers(fig: Plot) -> list[GlyphRenderer]:
+    """The figure's glyph renderers, in drawing order."""
+    return [r for r in fig.renderers if isinstance(r, GlyphRenderer)]
+
+
+def sources(fig: Plot) -> list[ColumnDataSource]:
+    """The data source of each glyph renderer, in drawing order."""
+    return [cast(ColumnDataSource, r.data_source) for r in renderers(fig)]
+
+
 def snapshot(fig: Plot) -> Snapshot:
     """Everything a figure update may need to copy, with a structural signature."""
-    renderers = fig.renderers
+    drawn = list(zip(renderers(fig), sources(fig), strict=True))
     ranges = {"x": fig.x_range, "y": fig.y_range}
     mappers = list(fig.select({"type": ColorMapper}))
-    signature = (tuple((type(r.glyph).__name__, tuple(r.data_source.data)) for r in renderers),
+    signature = (tuple((type(r.glyph).__name__, tuple(s.data)) for r, s in drawn),
                  tuple(type(r).__name__ for r in ranges.values()),
                  tuple(type(m).__name__ for m in mappers))
-    return Snapshot(signature, [dict(r.data_source.data) for r in renderers],
+    return Snapshot(signature, [dict(s.data) for _, s in drawn],
                     {a: list(r.factors) for a, r in ranges.items() if isinstance(r, FactorRange)},
                     [{k: getattr(m, k) for k in _MAPPER_PROPS if hasattr(m, k)} for m in mappers])
 
@@ -238,12 +255,14 @@ def _unknown_options() -> Iterator[list[str]]:
     class Catch(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             text = record.getMessage()
-            if record.thread == me and "option not found for" in text:
-                option = text.split(" option not found", 1)[0].strip()
-                hint = text.split("similar options include:", 1)[-1].strip(" []")
-                found.append(f"unknown option {option!r} for kind "
-                             + text.split("not found for ", 1)[1].split(" plot", 1)[0]
-                             + (f" (similar: {hint})" if hint else ""))
+            if record.thread != me or "option not found for" not in text:
+                return
+            option, rest = text.split(" option not found for ", 1)
+            kind = rest.split(" plot", 1)[0]
+            similar = re.findall(r"'([^']+)'", rest.split("similar options include:", 1)[-1])
+            hint = f"; did you mean {' or '.join(map(repr, dict.fromkeys(similar)))}?" \
+                if similar else ""
+            found.append(f"unknown option {option.strip()!r} for kind {kind}{hint}")
 
     logger = logging.getLogger("param")
     handler = Catch()

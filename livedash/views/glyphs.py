@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bokeh.models import ColumnDataSource, DataRange1d, Glyph, GlyphRenderer, Range1d, Step, VArea
-from bokeh.plotting import figure as Figure
+from bokeh.models import ColumnDataSource, DataRange1d, Plot, Range1d, Step, VArea
+from bokeh.models.glyph import Glyph
+from bokeh.models.renderers import GlyphRenderer
 
 # hvplot's ``where=`` (as matplotlib's step) -> Bokeh's Step.mode
 STEP_MODES = {"mid": "center", "pre": "before", "post": "after"}
@@ -44,7 +45,7 @@ def _swap(renderer: GlyphRenderer, data: dict[str, Any], cls: type[Glyph],
     renderer.data_source = ColumnDataSource(data)
 
 
-def follow_data(fig: Figure, keep_x: bool, keep_y: bool, series: bool) -> None:
+def follow_data(fig: Plot, keep_x: bool, keep_y: bool, series: bool) -> None:
     """Let the browser fit the axes to the data as it changes (``DataRange1d``).
 
     HoloViews fixes each axis to the range of the first data (``Range1d``), so streamed

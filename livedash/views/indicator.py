@@ -44,7 +44,7 @@ def make(cls: type[pn.viewable.Viewable], view: str, options: dict[str, Any],
 def value(frame: pd.DataFrame, column: str) -> float | None:
     """The last value of ``column`` as a float (None when missing or not a number)."""
     try:
-        out = float(frame[column].iat[-1])
+        out = float(frame[column].to_numpy()[-1])
     except (KeyError, IndexError, TypeError, ValueError):
         return None
     return out if math.isfinite(out) else None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from bokeh.models import ColumnDataSource, GlyphRenderer
+from bokeh.models import ColumnDataSource
+from bokeh.models.renderers import GlyphRenderer
 
 from . import cds as cds_ops
 from .columns import values
@@ -44,7 +45,7 @@ class Layer:
 
     @property
     def source(self) -> ColumnDataSource:
-        return self.renderer.data_source  # type: ignore[no-any-return]
+        return cast(ColumnDataSource, self.renderer.data_source)
 
 
 class Rows:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
@@ -28,7 +28,7 @@ def _ref(obj: Any) -> Callable[[], Any]:
         return lambda: None
     try:
         return weakref.ref(obj)
-    except TypeError:  # not weak-referenceable (an int, a tuple): compare it by value
+    except TypeError:  # not weak-referenceable (an int, a tuple): small, held as it is
         return lambda: obj
 
 
@@ -105,7 +105,7 @@ def _apply_all(frame: pd.DataFrame, deltas: list[Delta]) -> pd.DataFrame:
     """:func:`livedash.delta.apply` over ``deltas``, with one concatenation."""
     for i in range(len(deltas) - 1, -1, -1):
         if deltas[i].result is not None:
-            frame, deltas = deltas[i].result, deltas[i + 1:]
+            frame, deltas = cast(pd.DataFrame, deltas[i].result), deltas[i + 1:]
             break
     parts = [frame] if len(frame.columns) else []
     parts += [d.added for d in deltas if d.added is not None and len(d.added)]

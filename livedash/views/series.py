@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import cds as cds_ops
 from .figure import Built
-from .layers import Rows
+from .layers import Layer, Rows
 
 
 def slack(target: int) -> int:
@@ -45,7 +45,7 @@ class Feed:
         """Stream ``added`` and drop ``removed`` (the oldest rows); False: a new group."""
         new = Rows(added, self.built.index)
         masks = [new.mask(layer.match) for layer in self.built.layers]
-        if not _covers(masks, len(new)):
+        if not _covers(new, self.built.layers, masks):
             return False
         gone = Rows(removed, self.built.index) if removed is not None and len(removed) else None
         for i, (layer, mask) in enumerate(zip(self.built.layers, masks, strict=True)):
@@ -56,13 +56,14 @@ class Feed:
                 continue
             target = min(self.backlog, self.upstream[i])
             cds_ops.append(layer.source, new.compute(layer, mask), target, slack(target))
+        self.built.refactor()  # a categorical x axis (rare for a series) gains new values
         return True
 
     def replace(self, frame: pd.DataFrame) -> bool:
         """Show ``frame`` (a complete new result); False: it has a group not yet drawn."""
         rows = Rows(frame, self.built.index)
         masks = [rows.mask(layer.match) for layer in self.built.layers]
-        if not _covers(masks, len(rows)):
+        if not _covers(rows, self.built.layers, masks):
             return False
         for i, (layer, mask) in enumerate(zip(self.built.layers, masks, strict=True)):
             self.upstream[i] = _count(mask, len(rows))
@@ -79,8 +80,15 @@ def _count(mask: np.ndarray | None, size: int) -> int:
     return size if mask is None else int(mask.sum())
 
 
-def _covers(masks: list[np.ndarray | None], size: int) -> bool:
-    """True when every row belongs to a layer (no ``by`` group appeared)."""
+def _covers(rows: Rows, layers: list[Layer], masks: list[np.ndarray | None]) -> bool:
+    """True when every row belongs to a layer: no ``by`` group appeared. Rows whose group
+    is missing (NaN, None) belong to none, as hvplot leaves them out too."""
     if not masks or any(m is None for m in masks):
         return True
-    return int(np.sum([m.sum() for m in masks if m is not None])) >= size
+    free = ~np.logical_or.reduce([m for m in masks if m is not None])
+    if not free.any():
+        return True
+    missing = np.zeros(int(free.sum()), dtype=bool)
+    for name in layers[0].match:
+        missing |= np.asarray(pd.isna(rows.column(name)[free]), dtype=bool)
+    return bool(missing.all())

@@ -69,11 +69,11 @@ class Table:
             return
         try:
             self.data.push(delta)
-            if delta.is_prefix and not self.whole:
+            if delta.added is not None and delta.is_prefix and not self.whole:
                 self._rows(delta.added, 0 if delta.removed is None else len(delta.removed))
             else:
                 self._replace(self._shown(self.data.current()))
-        except Exception:  # noqa: BLE001 - a bug must not take the page down
+        except Exception:  # a bug must not take the page down: show the data afresh
             log.exception("view %r: update failed; showing the data again", self.name)
             self.widget.value = self._shown(self.data.current())
 
@@ -122,7 +122,7 @@ class Table:
             diff = ~same(old[col].to_numpy(), new[col].to_numpy())
             if diff.any():
                 changed |= diff
-                patch[col] = [(int(i), new[col].iat[i]) for i in np.flatnonzero(diff)]
+                patch[col] = [(i, new[col].iat[i]) for i in np.flatnonzero(diff).tolist()]
         if changed.sum() * 2 > len(new):
             self.widget.value = new
         elif patch:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from bokeh.models import Div
+from bokeh.models.widgets import Div
 
 HEIGHT = 300
 

@@ -30,8 +30,8 @@ def test_missing_column_is_found_before_rows_arrive(page):
 def test_unknown_hvplot_option(page):
     with pytest.raises(ValueError) as info:
         page(rows(0, 5), kind="line", y="a", options={"colour": "red"}, name="temps")
-    assert str(info.value) == ("view 'temps': unknown option 'colour' for kind line "
-                               "(similar: 'color', 'color', 'bgcolor')")
+    assert str(info.value) == ("view 'temps': unknown option 'colour' for kind line; "
+                               "did you mean 'color' or 'bgcolor'?")
 
 
 def test_unsupported_layouts(page):

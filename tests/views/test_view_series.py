@@ -142,6 +142,14 @@ def test_new_group_redraws_once_then_streams(page):
     assert set(p.kinds()) == {"ColumnsStreamedEvent"}
 
 
+def test_rows_without_a_group_are_left_out_not_redrawn(page):
+    p = page(rows(0, 6), kind="line", y="a", by="sensor")
+    first = p.view.built.figure
+    p.view.apply(Delta.rows(rows(6, 3).assign(sensor=["s1", None, "s2"])))
+    assert p.view.built.figure is first
+    assert set(p.kinds()) == {"ColumnsStreamedEvent"}
+
+
 def test_empty_frame_waits_then_draws(page):
     p = page(pd.DataFrame(), kind="line", y="a", by="sensor")
     assert p.view.built is None and "Waiting for data" in p.view.panel.object.text
@@ -202,3 +210,22 @@ def test_bytes_per_update_against_raw_bokeh(page):
     base = message_bytes(raw_events)
     print(f"\nbytes per update, 10 rows into 1,000: livedash {ours} B, raw cds.stream {base} B,"
           f" ratio {ours / base:.2f}")
+
+
+def test_plain_row_numbers_and_time_zones(page):
+    plain = rows(0, 10).reset_index(drop=True)
+    p = page(plain, kind="line", y="a")
+    p.view.apply(Delta.rows(rows(10, 3).reset_index(drop=True).set_axis(range(10, 13))))
+    assert list(p.view.built.layers[0].source.data["index"][-3:]) == [10, 11, 12]
+    zoned = rows(0, 10).tz_localize("Europe/Berlin")
+    p = page(zoned, kind="scatter", y="a")
+    assert p.view.built.streams  # wall time, as HoloViews shows it
+    p.view.apply(Delta.rows(rows(10, 2).tz_localize("Europe/Berlin")))
+    assert p.view.built.layers[0].source.data["time"][-1] == np.datetime64("2024-01-01T00:00:11")
+
+
+def test_categorical_x_gains_new_categories(page):
+    data = pd.DataFrame({"name": ["a", "b"], "v": [1.0, 2.0]})
+    p = page(data, kind="scatter", x="name", y="v")
+    p.view.apply(Delta.rows(pd.DataFrame({"name": ["c"], "v": [3.0]}, index=[2])))
+    assert list(p.view.built.figure.x_range.factors) == ["a", "b", "c"]
