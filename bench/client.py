@@ -70,6 +70,8 @@ class Viewer:
     doc_bytes: int = 0
     page_bytes: int = 0
     newest: float = float("-inf")
+    sources: set[str] = field(default_factory=set)
+    """Ids of the ColumnDataSource models in the document."""
     closed: bool = False
     _conn: WebSocketClientConnection | None = None
     _reader: asyncio.Task[None] | None = None
@@ -104,6 +106,7 @@ class Viewer:
             reply, size = await asyncio.wait_for(self._next(receiver), timeout)
             if reply.msgtype == "PULL-DOC-REPLY":
                 self.doc_bytes = size
+                self.sources |= data_sources(reply.content)
                 break
             if reply.msgtype == "ERROR":
                 raise RuntimeError(f"server error: {reply.content}")
@@ -174,12 +177,14 @@ class Viewer:
         at = time.time()
         buffers = {b.id: b.data for b in message.buffers}
         events = message.content.get("events", [])
+        self.sources |= data_sources(events)
         kinds: Counter[str] = Counter(e.get("kind", "?") for e in events)
         replaced = 0
         ticks: list[float] = []
         for event in events:
             kind = event.get("kind")
-            if kind == "ModelChanged" and event.get("attr") == "data":
+            if kind == "ModelChanged" and event.get("attr") == "data" and \
+                    event.get("model", {}).get("id") in self.sources:
                 data, replaced = event.get("new"), replaced + 1
             elif kind in DATA_CHANGES:
                 data = event.get("data")
@@ -196,6 +201,22 @@ class Viewer:
                 self.newest = float(new.max())
                 ticks.extend(np.unique(new).tolist())
         self.patches.append(Patch(at, size, kinds, replaced, ticks))
+
+
+def data_sources(rep: Any) -> set[str]:
+    """Ids of every ``ColumnDataSource`` defined in a serialized document or events."""
+    found: set[str] = set()
+    stack = [rep]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("type") == "object" and item.get("name") == "ColumnDataSource" \
+                    and "id" in item:
+                found.add(item["id"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def columns(rep: dict[str, Any], buffers: dict[str, Any]) -> dict[str, np.ndarray]:

@@ -25,12 +25,14 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+_AVAILABLE = sorted(os.sched_getaffinity(0))  # before this process pins itself
+
+
 def cpus() -> tuple[set[int], set[int]]:
     """(server CPUs, client CPUs); both all CPUs when there is only one."""
-    available = sorted(os.sched_getaffinity(0))
-    if len(available) < 2:
-        return set(available), set(available)
-    return {available[0]}, set(available[1:])
+    if len(_AVAILABLE) < 2 or not PIN:
+        return set(_AVAILABLE), set(_AVAILABLE)
+    return {_AVAILABLE[0]}, set(_AVAILABLE[1:])
 
 
 PIN = True
@@ -38,8 +40,12 @@ PIN = True
 
 def pin_clients() -> None:
     """Run this process (the viewers, and any Chromium it starts) off the server's CPU."""
-    if PIN:
-        os.sched_setaffinity(0, cpus()[1])
+    os.sched_setaffinity(0, cpus()[1])
+
+
+def unpin() -> None:
+    """Let this process (and what it starts next) run on every CPU."""
+    os.sched_setaffinity(0, set(_AVAILABLE))
 
 
 def free_port() -> int:
@@ -80,8 +86,7 @@ class ServerProc:
         server_cpus = cpus()[0]
 
         def pin() -> None:
-            if PIN:
-                os.sched_setaffinity(0, server_cpus)
+            os.sched_setaffinity(0, server_cpus)
         env = {**os.environ, "TZ": "UTC", "PYTHONPATH": str(ROOT), "BOKEH_RESOURCES": "server",
                **self.env}
         self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, stdout=self.log,
@@ -114,6 +119,22 @@ class ServerProc:
         if status != 200:
             raise RuntimeError(f"{self.name} status {status}: {body[:200]!r}")
         return json.loads(body)
+
+    def sessions(self) -> int:
+        """Sessions the server still holds (livedash: pages open; peers: subscribers)."""
+        status = self.status()
+        if "dashboards" in status:
+            return sum(int(d.get("sessions", 0)) for d in status["dashboards"].values())
+        return int(status["subscribers"])
+
+    def wait_sessions(self, count: int = 0, timeout: float = 30) -> bool:
+        """Wait until the server holds ``count`` sessions (closed ones are expired)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.sessions() <= count:
+                return True
+            time.sleep(0.25)
+        return False
 
     @property
     def ps(self) -> psutil.Process:

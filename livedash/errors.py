@@ -1,7 +1,11 @@
 """Errors a user sees: where, what, and what to do next."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
+
+_PLAIN = re.compile(r"^[\w-]+$")
 
 
 @dataclass(frozen=True, order=True)
@@ -22,13 +26,17 @@ class SpecError:
 
     @property
     def key_path(self) -> str:
-        """The dotted key path, e.g. ``views.temps.kind`` or ``pipelines.p.steps[1]``."""
+        """The dotted key path, e.g. ``views.temps.kind`` or ``pipelines.p.steps[1]``.
+
+        A key that is not a plain name is quoted: ``views["my view"].kind``."""
         out = ""
         for part in self.path:
             if isinstance(part, int):
                 out += f"[{part}]"
-            else:
+            elif _PLAIN.match(str(part)):
                 out += ("." if out else "") + str(part)
+            else:
+                out += "[" + json.dumps(str(part), ensure_ascii=False) + "]"
         return out or "<root>"
 
     def format(self) -> str:

@@ -126,4 +126,7 @@ def arguments(description: str) -> argparse.Namespace:
     parser.add_argument("--unused-session-lifetime", type=int, default=1000,
                         help="milliseconds")
     parser.add_argument("--check-unused-sessions", type=int, default=500, help="milliseconds")
+    parser.add_argument("--holoviews", action="store_true",
+                        help="hvplot_buffer: plot with hv.DynamicMap(hv.Curve) instead of "
+                             "hvPlot (HoloViews' own streaming path)")
     return parser.parse_args()

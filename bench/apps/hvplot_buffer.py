@@ -26,10 +26,16 @@ def feeder(doc: Document, buffer: Buffer):  # noqa: ANN201
     return send
 
 
-def app(ticker: Ticker, backlog: int) -> pn.viewable.Viewable:
+def app(ticker: Ticker, backlog: int, holoviews: bool = False) -> pn.viewable.Viewable:
     buffer = Buffer(ticker.frame(), length=backlog, index=False)
-    plot = buffer.data.hvplot.line(x="time", y="value", stream=buffer, responsive=True,
-                                   height=300, title="hvPlot over a Buffer")
+    if holoviews:
+        # HoloViews' own streaming path: the element's data is Buffer.data itself.
+        plot = hv.DynamicMap(lambda data: hv.Curve(data, "time", "value").opts(
+            responsive=True, height=300, title="HoloViews over a Buffer"), streams=[buffer])
+    else:
+        # hvPlot copies the data it is given, so HoloViews resends the whole buffer.
+        plot = buffer.data.hvplot.line(x="time", y="value", stream=buffer, responsive=True,
+                                       height=300, title="hvPlot over a Buffer")
     pane = pn.pane.HoloViews(plot, sizing_mode="stretch_width")
     doc = pn.state.curdoc
     if doc is not None and doc.session_context is not None:
@@ -41,7 +47,7 @@ def main() -> None:
     args = arguments(__doc__.splitlines()[0])
     hv.extension("bokeh", logo=False)
     ticker = Ticker(args.interval, args.backlog).start()
-    pn.serve({"hvplot": lambda: app(ticker, args.backlog)}, port=args.port,
+    pn.serve({"hvplot": lambda: app(ticker, args.backlog, args.holoviews)}, port=args.port,
              address="127.0.0.1", websocket_origin=[f"127.0.0.1:{args.port}"], show=False,
              start=True, title="hvplot",
              check_unused_sessions_milliseconds=args.check_unused_sessions,

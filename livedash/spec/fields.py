@@ -1,6 +1,7 @@
 """Field types shared by the specification models."""
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import pandas as pd
@@ -8,7 +9,16 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, Wi
 
 from ..durations import UNITS_HELP, format_duration, parse_duration
 
-DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(ms|sec|s|min|m|h|d)\s*$"
+# A positive number (the lookahead wants a non-zero digit) and a unit.
+DURATION_PATTERN = r"^\s*(?=[\d.]*[1-9])\d+(\.\d+)?\s*(ms|sec|s|min|m|h|d)\s*$"
+_NEGATIVE = re.compile(r"^\s*-\s*\d")
+
+
+class TimeSpan:
+    """Marks a field as a duration or a window, so its errors are ``bad-duration``."""
+
+    def __repr__(self) -> str:
+        return "TimeSpan()"
 
 
 class Model(BaseModel):
@@ -21,11 +31,14 @@ class Model(BaseModel):
 def _duration(value: Any) -> pd.Timedelta:
     if isinstance(value, pd.Timedelta):
         return value
+    if isinstance(value, str) and _NEGATIVE.match(value):
+        raise ValueError(f"{value!r} is negative: a duration must be longer than zero")
     return parse_duration(value)
 
 
 Duration = Annotated[
     pd.Timedelta,
+    TimeSpan(),
     BeforeValidator(_duration),
     PlainSerializer(format_duration, return_type=str),
     WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN,
@@ -52,6 +65,7 @@ def _format_window(value: int | pd.Timedelta) -> int | str:
 
 Window = Annotated[
     int | pd.Timedelta,
+    TimeSpan(),
     BeforeValidator(_window),
     PlainSerializer(_format_window),
     WithJsonSchema({"oneOf": [

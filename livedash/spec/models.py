@@ -9,7 +9,6 @@ from pydantic import Field
 from .fields import Duration, Model
 
 TEMPLATES = ("fast", "bootstrap", "material", "vanilla", "golden", "react", "fastgrid")
-TOP_LEVEL_KEYS = ("title", "description", "config", "sources", "pipelines", "views", "layout")
 
 
 class ConfigSpec(Model):
@@ -62,3 +61,31 @@ class PipelineSpec(Model):
     """A source or another pipeline."""
     steps: list[Any] = Field(default_factory=list)
     """Steps, each a one-key mapping whose key is its kind, e.g. ``- window: 30s``."""
+
+
+class DashboardSpec(Model):
+    """A livedash dashboard: sources of data, pipelines that transform it, views that show
+    it, and the layout of the views on the page."""
+
+    # The top level of a file: it names and documents the keys for the schema and the
+    # reference. The Checker validates each section with the models of the registry.
+
+    title: str | None = None
+    """Title of the page and of its entry on the index page (default: the file name)."""
+    description: str = ""
+    """A sentence or two shown under the title and on the index page."""
+    config: ConfigSpec = ConfigSpec()
+    """Page settings: the template and the theme."""
+    sources: dict[str, SourceSpec]
+    """Data sources by name. Each has a ``type``; a source polls or receives data once per
+    server process, whoever is watching."""
+    pipelines: dict[str, PipelineSpec] = Field(default_factory=dict)
+    """Pipelines by name: steps applied, incrementally, to a source or another pipeline."""
+    views: dict[str, ViewSpec]
+    """Views by name: a chart, table or indicator of a source or a pipeline."""
+    layout: list[list[str] | str] | None = None
+    """Rows of view names, top to bottom, e.g. ``[[temps, humidity], [table]]`` (default:
+    one row per view, in the order written)."""
+
+
+TOP_LEVEL_KEYS = tuple(DashboardSpec.model_fields)

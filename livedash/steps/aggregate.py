@@ -53,6 +53,8 @@ class AggregateSpec(Model):
 
 
 class AggregateStep(GroupedStep):
+    """State of one ``aggregate`` step (see :class:`~livedash.steps.grouped.GroupedStep`)."""
+
     where = "aggregate"
 
     def __init__(self, spec: AggregateSpec):

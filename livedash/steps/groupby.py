@@ -58,6 +58,8 @@ class GroupbySpec(Model):
 
 
 class GroupbyStep(GroupedStep):
+    """State of one ``groupby`` step (see :class:`~livedash.steps.grouped.GroupedStep`)."""
+
     where = "groupby"
 
     def __init__(self, spec: GroupbySpec):

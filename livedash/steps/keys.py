@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
 SMALL = 64  # rows up to which encoding goes row by row
 
 

@@ -71,6 +71,8 @@ class ResampleSpec(Model):
 
 
 class ResampleStep(GroupedStep):
+    """State of one ``resample`` step (see :class:`~livedash.steps.grouped.GroupedStep`)."""
+
     where = "resample"
 
     def __init__(self, spec: ResampleSpec):

@@ -10,8 +10,9 @@ Notes
 Each row gets what ``df.rolling(window, min_periods=min_periods).agg(fn)`` gives it on
 the input as it was when the row arrived; the aggregated columns keep their names
 (values become floats) and the other columns pass through unchanged. The computation
-keeps only the tail the next rows need; the rows currently in the input (and their
-outputs) are held as well, by reference, so that rows removed upstream can be passed on.
+keeps only the tail the next rows need; the output rows of the rows currently in the
+input are held too (by reference), so that rows removed upstream can be passed on with
+their values: behind no ``window``, that is every row so far.
 
 * A time window (``30s``) covers rows in ``(t - 30s, t]`` among the row and the rows
   that arrived before it. A late row (older than the newest seen) is computed from the
@@ -117,8 +118,9 @@ class RollingStep:
         self.min_periods = spec.min_periods
         self.functions: dict[str, str] | None = None  # column -> function
         self.tail = Tail()
-        self.inputs = RowQueue()   # the input's rows: to find rows removed from the middle
-        self.outputs = RowQueue()  # what was emitted for them
+        # What was emitted for the rows now in the input: rows removed upstream are
+        # passed on with the values they were given.
+        self.outputs = RowQueue()
         self.n_in = 0
         self.newest: pd.Timestamp | None = None
 
@@ -129,8 +131,7 @@ class RollingStep:
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
             assert delta.result is not None
-            for queue in (self.inputs, self.outputs):
-                queue.replace(delta.result.iloc[:0])
+            self.outputs.replace(delta.result.iloc[:0])
             self.tail, self.n_in, self.newest = Tail(), 0, None
             return Delta.whole(self._admit(delta.result))
         added, removed = delta.added, delta.removed
@@ -140,11 +141,14 @@ class RollingStep:
             if delta.result is None:
                 gone = self._drop_oldest(removed)
             else:
-                mask = self.inputs.matching(removed)
+                # Output rows differ from input rows only in the aggregated columns: find
+                # the removed ones by index and the columns passed through.
+                same = [c for c in self.outputs.empty().columns
+                        if c not in (self.functions or {})]
+                mask = self.outputs.matching(removed, same)
                 in_order = is_prefix(mask)
-                self.inputs.delete(mask)
                 gone = self.outputs.delete(mask)
-                self._retail(removed)
+                self._retail(removed, delta.result.iloc[:len(delta.result) - len(added)])
         self.n_in = self.n_in + len(added) - len(removed) if delta.result is None \
             else len(delta.result)
         new = self._admit(added)
@@ -153,7 +157,6 @@ class RollingStep:
 
     def _drop_oldest(self, removed: pd.DataFrame) -> pd.DataFrame:
         k = len(removed)
-        self.inputs.pop_front(k)
         if self._by_time:
             cutoff = None if self.newest is None else self.newest - self.size
             # The tail holds every input row newer than the cutoff, in input order.
@@ -163,15 +166,14 @@ class RollingStep:
             self.tail.pop_front(max(0, len(self.tail) - (self.n_in - k)))
         return self.outputs.pop_front(k)
 
-    def _retail(self, removed: pd.DataFrame) -> None:
-        """Fix the tail after rows left from the middle of the input."""
+    def _retail(self, removed: pd.DataFrame, held: pd.DataFrame) -> None:
+        """Fix the tail after rows left from the middle of the input (now ``held``)."""
         if not self.functions:
             return
         if self._by_time:
             self.tail.drop(removed)  # the tail is every input row in the last span
         else:
             # Older rows move up into the last N - 1 when rows before them leave.
-            held = self.inputs.frame()
             self.tail.set(None, self._numbers(held), slice(max(0, len(held) - self.size + 1),
                                                            None))
 
@@ -218,7 +220,6 @@ class RollingStep:
             self.tail.set(stamps, values, np.asarray(stamps > self.newest - self.size))
         elif stamps is None:
             self.tail.set(None, values, slice(max(0, len(added) + held - self.size + 1), None))
-        self.inputs.append(added)
         self.outputs.append(out)
         return out
 

@@ -79,9 +79,9 @@ class RowQueue:
         self.replace(whole.iloc[np.flatnonzero(~mask)])
         return gone
 
-    def matching(self, rows: pd.DataFrame) -> np.ndarray:
+    def matching(self, rows: pd.DataFrame, columns: list[Any] | None = None) -> np.ndarray:
         """One flag per held row: set for the earliest rows equal to ``rows`` (index and
-        values), each row of ``rows`` matching at most one held row.
+        ``columns``, by default all), each row of ``rows`` matching at most one held row.
 
         Used only when rows leave from the middle: a row has no identity besides its
         content, and equal rows are interchangeable.
@@ -90,9 +90,9 @@ class RowQueue:
         if len(rows) == 0 or self._len == 0:
             return mask
         whole = self.frame()
-        wanted = Counter(_row_hashes(rows[whole.columns] if set(rows.columns) >= set(
-            whole.columns) else rows).tolist())
-        for i, h in enumerate(_row_hashes(whole).tolist()):
+        columns = list(whole.columns) if columns is None else columns
+        wanted = Counter(_row_hashes(rows[columns]).tolist())
+        for i, h in enumerate(_row_hashes(whole[columns]).tolist()):
             if wanted.get(h, 0) > 0:
                 wanted[h] -= 1
                 mask[i] = True
@@ -100,6 +100,8 @@ class RowQueue:
 
 
 def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    if len(frame.columns) == 0:
+        return pd.util.hash_pandas_object(frame.index).to_numpy()
     return pd.util.hash_pandas_object(frame, index=True).to_numpy()
 
 

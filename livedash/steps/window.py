@@ -122,9 +122,8 @@ class WindowStep:
             self.rows.append(kept)
             gone.append(self.rows.pop_front(max(0, len(self.rows) - self.size)))
         pieces = [g for g in gone if len(g)]
-        out_removed = pd.concat(pieces) if len(pieces) > 1 else (
-            pieces[0] if pieces else self.rows.empty() if len(self.rows.empty().columns)
-            else added.iloc[:0])
+        out_removed = pd.concat(pieces) if len(pieces) > 1 else \
+            pieces[0] if pieces else added.iloc[:0]
         return Delta.rows(kept, out_removed, None if in_order else self.rows.frame())
 
     def _held_among_oldest(self, removed: pd.DataFrame) -> int:

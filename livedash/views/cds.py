@@ -54,6 +54,8 @@ def conform(new: np.ndarray, like: Any) -> Any:
         return new.astype(like.dtype, copy=False)
     if kind in "iuf" and new.dtype.kind in "iufb":
         return new.astype(np.result_type(like.dtype, new.dtype), copy=False)
+    if kind in "iuf" and new.dtype.kind == "O":  # a stray text in a number column: a gap
+        return pd.to_numeric(pd.Series(new), errors="coerce").to_numpy(dtype=float)
     if kind in "US" or new.dtype.kind in "US":
         return new.astype(object)  # fixed-width strings would truncate longer names
     return new

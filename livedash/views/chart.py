@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import ColorMapper, FactorRange
+from bokeh.models import FactorRange
 
 from ..delta import Delta
 from ..plugins import ViewContext
@@ -89,12 +89,10 @@ class Chart:
         try:
             self.data.push(delta)
             self._update(delta)
-        except ValueError as exc:  # settings that the new data does not fit
-            self._fail(str(exc))
-        except Exception:
+        except Exception:  # odd data (or a bug) must not take the page down: draw afresh
             log.exception("view %r: update failed; drawing it again", self.name)
             try:
-                self._draw(self.data.current())
+                self._try_draw(self.data.current())
             except Exception as exc:  # noqa: BLE001 - shown in place of the chart
                 self._fail(f"view {self.name!r}: {exc}")
 
@@ -113,7 +111,7 @@ class Chart:
             frame = self.data.current()
             # a view that failed is tried again when its data changes shape, not every tick
             if len(frame) and (not self.problem or self.failed != list(frame.columns)):
-                self._draw(frame)
+                self._try_draw(frame)
             return
         series = self.spec.kind in figure.SERIES
         if self.feed is not None and series and delta.added is not None and \
@@ -124,7 +122,7 @@ class Chart:
         else:
             done = self._refresh(self.data.current())
         if not done:
-            self._draw(self.data.current())
+            self._try_draw(self.data.current())
 
     def _shown(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The rows drawn: the last ``backlog`` (per ``by`` group for a time series)."""
@@ -145,6 +143,13 @@ class Chart:
         self.feed = Feed(built, frame, self.spec.backlog) if built.streams else None
         self.panel.object = built.figure
 
+    def _try_draw(self, frame: pd.DataFrame) -> None:
+        """Draw, or show why the settings do not fit this data."""
+        try:
+            self._draw(frame)
+        except ValueError as exc:
+            self._fail(str(exc))
+
     def _refresh(self, frame: pd.DataFrame) -> bool:
         """Bring the figure to a redraw of ``frame``; False when its structure changed."""
         assert self.built is not None
@@ -156,8 +161,8 @@ class Chart:
             return True
         # held by the session: the memo keeps it only while some session does
         self.snap = new = self.memo.get(self.key, (frame,), lambda: figure.snapshot(
-            figure.build(self.spec, self.name, shown).figure))
-        if figure.snapshot(fig).signature != new.signature:
+            figure.build(self.spec, self.name, shown)))
+        if self.built.signature != new.signature:
             return False
         for source, data in zip(figure.sources(fig), new.data, strict=True):
             cds_ops.sync(source, data)
@@ -165,8 +170,7 @@ class Chart:
             rng = getattr(fig, f"{axis}_range")
             if isinstance(rng, FactorRange) and list(rng.factors) != factors:
                 rng.factors = factors
-        mappers = fig.select({"type": ColorMapper})
-        for mapper, props in zip(mappers, new.mappers, strict=True):
+        for mapper, props in zip(self.built.mappers, new.mappers, strict=True):
             changed = {k: v for k, v in props.items() if getattr(mapper, k) != v}
             if changed:
                 mapper.update(**changed)

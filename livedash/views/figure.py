@@ -55,6 +55,10 @@ class Built:
     index: tuple[str, ...] = ()
     factors: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     """Categorical axis -> the (layer, source column) pairs whose values are its factors."""
+    signature: tuple[Any, ...] = ()
+    """The figure's structure (see :func:`snapshot`), read once: walking a figure's models
+    costs milliseconds."""
+    mappers: list[ColorMapper] = field(default_factory=list)
 
     def refactor(self) -> None:
         """Set each categorical axis to the values its sources now hold, in order."""
@@ -138,6 +142,7 @@ def build(spec: ViewSpec, name: str, frame: pd.DataFrame) -> Built:
         built.streams = built.streams and all(
             list(map(str, getattr(fig, f"{axis}_range").factors)) == _factors(built.layers, found)
             for axis, found in built.factors.items())
+    built.signature, built.mappers = _structure(fig)
     inverted = bool(getattr(plot, "invert_axes", False))
     keep_x, keep_y = "xlim" in spec.options, "ylim" in spec.options
     glyphs.follow_data(fig, keep_y if inverted else keep_x, keep_x if inverted else keep_y,
@@ -229,17 +234,25 @@ def sources(fig: Plot) -> list[ColumnDataSource]:
     return [cast(ColumnDataSource, r.data_source) for r in renderers(fig)]
 
 
-def snapshot(fig: Plot) -> Snapshot:
-    """Everything a figure update may need to copy, with a structural signature."""
-    drawn = list(zip(renderers(fig), sources(fig), strict=True))
-    ranges = {"x": fig.x_range, "y": fig.y_range}
-    mappers = list(fig.select({"type": ColorMapper}))
-    signature = (tuple((type(r.glyph).__name__, tuple(s.data)) for r, s in drawn),
-                 tuple(type(r).__name__ for r in ranges.values()),
+def _structure(fig: Plot) -> tuple[tuple[Any, ...], list[ColorMapper]]:
+    """A signature of what a figure draws (glyphs, their columns, axes, colour maps):
+    figures with the same signature differ only in data, factors and colour ranges."""
+    mappers = [m for m in fig.select({"type": ColorMapper}) if isinstance(m, ColorMapper)]
+    signature = (tuple((type(r.glyph).__name__, tuple(s.data))
+                       for r, s in zip(renderers(fig), sources(fig), strict=True)),
+                 type(fig.x_range).__name__, type(fig.y_range).__name__,
                  tuple(type(m).__name__ for m in mappers))
-    return Snapshot(signature, [dict(s.data) for _, s in drawn],
+    return signature, mappers
+
+
+def snapshot(built: Built) -> Snapshot:
+    """Everything that a figure with the same structure needs to show what ``built`` does."""
+    fig = built.figure
+    ranges = {"x": fig.x_range, "y": fig.y_range}
+    return Snapshot(built.signature, [dict(s.data) for s in sources(fig)],
                     {a: list(r.factors) for a, r in ranges.items() if isinstance(r, FactorRange)},
-                    [{k: getattr(m, k) for k in _MAPPER_PROPS if hasattr(m, k)} for m in mappers])
+                    [{k: getattr(m, k) for k in _MAPPER_PROPS if hasattr(m, k)}
+                     for m in built.mappers])
 
 
 @contextmanager

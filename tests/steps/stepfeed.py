@@ -14,6 +14,9 @@ from livedash.registry import Registry
 STEP_MODULES = ("filter", "select", "derive", "window", "groupby", "aggregate", "rolling",
                 "resample")
 SIZES: dict[str, int | None] = {"1": 1, "3": 3, "7": 7, "100": 100, "mixed": None}
+# Late-row tests must see rows leave from the middle; chunks of 100 replace the whole
+# window at once, so there nothing can.
+MIDDLE = {"1": 1, "3": 1, "7": 1, "100": 0, "mixed": 1}
 
 Oracle = Callable[[pd.DataFrame], pd.DataFrame]
 
@@ -39,7 +42,7 @@ def chain(*steps: dict[str, Any]) -> list[Any]:
     return [make(*next(iter(step.items()))) for step in steps]
 
 
-def frame(n: int = 160, seed: int = 0, late: float = 0.0) -> pd.DataFrame:
+def frame(n: int = 120, seed: int = 0, late: float = 0.0) -> pd.DataFrame:
     """Sensor-like rows: a DatetimeIndex (with repeats), groups, NaNs, ints and booleans.
 
     ``late`` is the share of rows whose timestamp is moved back by up to 40 s.
@@ -64,7 +67,7 @@ def frame(n: int = 160, seed: int = 0, late: float = 0.0) -> pd.DataFrame:
     }, index=pd.DatetimeIndex(time, name="time"))
 
 
-def chunks(df: pd.DataFrame, how: str, seed: int = 1) -> list[pd.DataFrame]:
+def chunks(df: pd.DataFrame, how: str, seed: int = 3) -> list[pd.DataFrame]:
     """``df`` cut into chunks of one size, or of a random mix of sizes (empty ones too)."""
     size = SIZES[how]
     if size is not None:
@@ -93,14 +96,22 @@ def check_shape(before: pd.DataFrame | None, delta: Delta) -> None:
         assert len(before) - len(delta.removed) + len(delta.added) == len(delta.result)
 
 
-def feed(steps: list[Any], parts: Iterable[pd.DataFrame], oracle: Oracle) -> pd.DataFrame:
-    """Push ``parts`` through ``steps``; after each, compare with ``oracle(all rows so far)``."""
+def feed(steps: list[Any], parts: Iterable[pd.DataFrame], oracle: Oracle,
+         middle: int | None = None) -> pd.DataFrame:
+    """Push ``parts`` through ``steps``; after each, compare with ``oracle(all rows so far)``.
+
+    ``middle``: at least this many deltas between steps must have had rows leave from the
+    middle (a full ``result``), so that a test of that path cannot pass without it.
+    """
     out: pd.DataFrame | None = None
     so_far: pd.DataFrame | None = None
+    seen_middle = 0
     for part in parts:
         delta = Delta.rows(part)
-        for step in steps:
+        for i, step in enumerate(steps):
             delta = step.update(delta)
+            if i < len(steps) - 1 and delta.is_rows and delta.result is not None:
+                seen_middle += 1
         check_shape(out, delta)
         out = apply(out, delta)
         if len(part.columns):
@@ -108,6 +119,7 @@ def feed(steps: list[Any], parts: Iterable[pd.DataFrame], oracle: Oracle) -> pd.
         assert so_far is not None
         assert_same(out, oracle(so_far))
     assert out is not None
+    assert seen_middle >= (middle or 0), f"only {seen_middle} deltas left from the middle"
     return out
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from stepfeed import SIZES, assert_same, chain, chunks, feed, frame
+from stepfeed import MIDDLE, SIZES, assert_same, chain, chunks, feed, frame
 
 from livedash.delta import Delta, apply
 
@@ -59,8 +59,8 @@ def test_late_rows_through_a_time_window_then_groupby(how: str) -> None:
     def oracle(d: pd.DataFrame) -> pd.DataFrame:
         return pandas_agg(d[d.index > d.index.max() - pd.Timedelta("20s")], "sensor",
                           GROUPBY["agg"])
-    feed(chain({"window": "20s"}, {"groupby": GROUPBY}), chunks(frame(late=0.2, seed=7), how),
-         oracle)
+    feed(chain({"window": "20s"}, {"groupby": GROUPBY}), chunks(frame(240, late=0.2, seed=7), how),
+         oracle, middle=MIDDLE[how])
 
 
 @pytest.mark.parametrize("how", SIZES)
@@ -155,7 +155,7 @@ def pandas_resample(d: pd.DataFrame, every: str, agg: dict[str, str],
 def test_resample_ohlc_by_sensor_with_late_rows(how: str) -> None:
     agg = {"temperature": "ohlc", "hits": "sum"}
     feed(chain({"resample": {"every": "10s", "agg": agg, "by": "sensor"}}),
-         chunks(frame(late=0.2, seed=11), how),
+         chunks(frame(240, late=0.2, seed=11), how),
          lambda d: pandas_resample(d, "10s", agg, ["sensor"]))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from stepfeed import SIZES, assert_same, chain, chunks, feed, frame
+from stepfeed import MIDDLE, SIZES, assert_same, chain, chunks, feed, frame
 
 from livedash.delta import Delta
 
@@ -68,10 +68,11 @@ def test_rows_leaving_upstream_leave_the_output(how: str) -> None:
 @pytest.mark.parametrize("how", SIZES)
 def test_late_rows_upstream(how: str) -> None:
     """Behind a time window with late rows, rows also leave from the middle."""
-    df = frame(late=0.2, seed=9).assign(id=lambda d: np.arange(len(d)))
+    df = frame(240, late=0.2, seed=9).assign(id=lambda d: np.arange(len(d)))
     steps = chain({"window": "20s"}, {"rolling": {"window": 3, "agg": {"temperature": "sum"}}})
     feed(steps, chunks(df, how), fixed_on_arrival(
-        lambda d: d[d.index > d.index.max() - pd.Timedelta("20s")], 3, "temperature"))
+        lambda d: d[d.index > d.index.max() - pd.Timedelta("20s")], 3, "temperature"),
+        middle=MIDDLE[how])
 
 
 def test_late_row_in_a_time_window_documented_example() -> None:

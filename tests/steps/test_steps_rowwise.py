@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from stepfeed import SIZES, assert_same, chain, chunks, feed, frame
+from stepfeed import MIDDLE, SIZES, assert_same, chain, chunks, feed, frame
 
 from livedash.delta import Delta
 from livedash.steps.columns import ColumnNotFound
@@ -99,3 +99,17 @@ def test_filter_giving_numbers_is_refused_at_run_time() -> None:
     step = chain({"filter": "abs(hits)"})[0]
     with pytest.raises(TypeError, match="gives int64 values, not true/false"):
         step.update(Delta.rows(frame(5)))
+
+
+@pytest.mark.parametrize("how", SIZES)
+def test_chain_through_late_rows(how: str) -> None:
+    """Rows leaving from the middle of a time window pass through with the full result."""
+    df = frame(240, late=0.2, seed=4)
+    steps = chain({"window": "20s"}, {"filter": "hits > 30"}, {"derive": {"k": "hits * 2"}},
+                  {"select": ["k", "sensor"]})
+
+    def oracle(d: pd.DataFrame) -> pd.DataFrame:
+        d = d[d.index > d.index.max() - pd.Timedelta("20s")]
+        d = d[d.hits > 30]
+        return d.assign(k=d.hits * 2)[["k", "sensor"]]
+    feed(steps, chunks(df, how), oracle, middle=MIDDLE[how])

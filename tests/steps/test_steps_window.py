@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from stepfeed import SIZES, assert_same, chain, chunks, feed, frame
+from stepfeed import MIDDLE, SIZES, assert_same, chain, chunks, feed, frame
 
 from livedash.delta import Delta, apply
 
@@ -28,7 +28,7 @@ def test_time_span(how: str, span: str) -> None:
 def test_late_rows(how: str) -> None:
     """A late row inside the window stays until its own time is up; one outside never
     enters. The result is pandas on every row seen, in arrival order."""
-    feed(chain({"window": "20s"}), chunks(frame(late=0.2, seed=3), how),
+    feed(chain({"window": "20s"}), chunks(frame(240, late=0.2, seed=3), how),
          lambda d: by_time(d, "20s"))
 
 
@@ -57,7 +57,8 @@ def test_window_of_a_window(how: str) -> None:
     """Rows a time window drops (from the middle too) leave the count window after it."""
     def oracle(d: pd.DataFrame) -> pd.DataFrame:
         return by_time(d, "15s").iloc[-5:]
-    feed(chain({"window": "15s"}, {"window": 5}), chunks(frame(late=0.1, seed=5), how), oracle)
+    feed(chain({"window": "15s"}, {"window": 5}), chunks(frame(240, late=0.2, seed=5), how),
+         oracle, middle=MIDDLE[how])
 
 
 @pytest.mark.parametrize("how", SIZES)
@@ -91,3 +92,21 @@ def test_time_window_needs_a_time_index() -> None:
     assert str(info.value) == (
         "window: 10s needs rows indexed by time, but the index is RangeIndex "
         "(int64): use a row count, or a source whose rows carry timestamps")
+
+
+def test_rows_removed_upstream_are_not_replaced_by_older_ones() -> None:
+    """Documented: a count window behind a time window loses rows that expire from the
+    middle; older rows do not come back, new rows fill the places."""
+    t = pd.Timestamp("2024-01-01")
+    seconds = [0, 10, 20, 5, 6, 36]  # 5 s and 6 s arrive late, still inside 30 s
+    rows = pd.DataFrame({"v": list("abcdef")}, index=pd.DatetimeIndex(
+        [t + pd.Timedelta(s, unit="s") for s in seconds], name="time"))
+    steps = chain({"window": "30s"}, {"window": 3})
+    out = None
+    for i in range(len(rows)):
+        delta = Delta.rows(rows.iloc[i:i + 1])
+        for step in steps:
+            delta = step.update(delta)
+        out = apply(out, delta)
+    # At 36 s, a (0 s), d and e expire: [b, c, f] is left upstream; c stays, f arrives.
+    assert list(out.v) == ["c", "f"]

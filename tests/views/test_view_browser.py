@@ -6,11 +6,9 @@ rows than the server (BokehJS keeps the typed array's length); livedash never se
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -18,9 +16,6 @@ from pathlib import Path
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SOURCES = """() => { const out = {};
   for (const m of Bokeh.documents[0].all_models) {
     if (m.type !== "ColumnDataSource") continue;
@@ -69,24 +64,16 @@ def server():
         proc.wait(10)
 
 
-def test_browser_holds_what_the_server_holds(server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no chromium")
-    with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        browser = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM,
-                                                       headless=True, args=ARGS)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server)
-        report = json.loads(wait_until(lambda: (t := page.evaluate(REPORT)) and json.loads(t)
-                                       .get("ticks") == 12 and t, 30))
-        time.sleep(0.5)  # the last change's message
-        report = json.loads(page.evaluate(REPORT))
-        seen = page.evaluate(SOURCES)
-        raw = page.evaluate(RAW)
-        browser.close()
+def test_browser_holds_what_the_server_holds(server, chromium):
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server)
+    wait_until(lambda: (t := page.evaluate(REPORT)) and json.loads(t).get("ticks") == 12, 30)
+    time.sleep(0.5)  # the last change's message
+    report = json.loads(page.evaluate(REPORT))
+    seen, raw = page.evaluate(SOURCES), page.evaluate(RAW)
+    page.close()
     assert errors == []
     layers = {k: v for k, v in report.items() if "/" in k}
     assert len(layers) == 5  # line, three areas (one per sensor), step

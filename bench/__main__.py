@@ -1,0 +1,83 @@
+"""``python -m bench``: run the benchmarks and print one table each (see bench/README.md)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from importlib import import_module
+from pathlib import Path
+
+from . import procs
+from .config import Config
+from .report import Table, summary
+
+BENCHMARKS = {
+    "wire": "bytes per update for each view kind",
+    "fanout": "server CPU per session update and updates delivered, 1-50 viewers",
+    "latency": "source tick to browser paint, p50 and p95, in headless Chromium",
+    "aggregation": "pipeline step throughput against streamz and pandas",
+    "sessions": "idle page loads, abandoned sessions, memory growth",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("benchmarks", nargs="*", choices=[*BENCHMARKS, []],
+                   help="which to run (default: all): " + ", ".join(BENCHMARKS))
+    p.add_argument("--quick", action="store_true",
+                   help="a short smoke run: one round, few viewers, small sizes")
+    p.add_argument("--rounds", type=int, help="interleaved rounds per measurement")
+    p.add_argument("--seconds", type=float, help="length of each timed window")
+    p.add_argument("--viewers", help="fan-out viewer counts, e.g. 1,20,50")
+    p.add_argument("--latency-viewers", help="latency viewer counts, e.g. 1,20")
+    p.add_argument("--browsers", type=int, help="Chromium pages among the latency viewers")
+    p.add_argument("--memory-minutes", type=float, help="length of the memory run")
+    p.add_argument("--peers", help="peer apps for fan-out and latency (raw,hvplot,holoviews)")
+    p.add_argument("--no-pin", action="store_true",
+                   help="do not pin servers and clients to different CPUs")
+    p.add_argument("--json", type=Path, help="also write every table as JSON here")
+    return p
+
+
+def ints(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split(",") if x.strip())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    cfg = Config.make(args.quick)
+    for name in ("rounds", "seconds", "browsers", "memory_minutes"):
+        if getattr(args, name) is not None:
+            setattr(cfg, name, getattr(args, name))
+    if args.viewers:
+        cfg.viewers = ints(args.viewers)
+    if args.latency_viewers:
+        cfg.latency_viewers = ints(args.latency_viewers)
+    if args.peers:
+        cfg.peers = tuple(p.strip() for p in args.peers.split(",") if p.strip())
+    procs.PIN = not args.no_pin
+    procs.pin_clients()
+    chosen = args.benchmarks or list(BENCHMARKS)
+    tables: list[Table] = []
+    server_cpus, client_cpus = procs.cpus()
+    print(f"livedash benchmarks ({'quick' if cfg.quick else 'full'} run, {cfg.rounds} "
+          f"round(s); server CPU {sorted(server_cpus)}, clients CPU {sorted(client_cpus)}"
+          f"{', unpinned' if args.no_pin else ''})", flush=True)
+    for name in chosen:
+        started = time.monotonic()
+        print(f"\n-- {name}: {BENCHMARKS[name]}", flush=True)
+        module = import_module(f"bench.{name}")
+        got = module.run(cfg)
+        for table in got:
+            print("\n" + table.render(), flush=True)
+        print(f"({name}: {time.monotonic() - started:.0f} s)", flush=True)
+        tables.extend(got)
+    print("\n" + summary(tables))
+    if args.json:
+        args.json.write_text(json.dumps([t.as_json() for t in tables], indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
