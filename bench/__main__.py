@@ -34,6 +34,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--browsers", type=int, help="Chromium pages among the latency viewers")
     p.add_argument("--memory-minutes", type=float, help="length of the memory run")
     p.add_argument("--peers", help="peer apps for fan-out and latency (raw,hvplot,holoviews)")
+    p.add_argument("--kinds", help="wire: view kinds, e.g. line,line_by,table")
+    p.add_argument("--wire-rows", help="wire: view sizes, e.g. 1000,10000")
+    p.add_argument("--batches", help="aggregation: batch sizes, e.g. 10,100,1000")
+    p.add_argument("--budget", type=float, help="aggregation: timed seconds per contender")
+    p.add_argument("--keep-up", help="aggregation: step kinds of the keep-up check")
+    p.add_argument("--sessions", type=int, help="sessions: how many to open and close")
+    p.add_argument("--parts", help="sessions: idle,churn,memory")
     p.add_argument("--no-pin", action="store_true",
                    help="do not pin servers and clients to different CPUs")
     p.add_argument("--json", type=Path, help="also write every table as JSON here")
@@ -42,6 +49,10 @@ def parser() -> argparse.ArgumentParser:
 
 def ints(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split(",") if x.strip())
+
+
+def words(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,8 +65,22 @@ def main(argv: list[str] | None = None) -> int:
         cfg.viewers = ints(args.viewers)
     if args.latency_viewers:
         cfg.latency_viewers = ints(args.latency_viewers)
+    if args.kinds:
+        cfg.wire_kinds = words(args.kinds)
+    if args.wire_rows:
+        cfg.wire_rows = ints(args.wire_rows)
+    if args.batches:
+        cfg.batches = ints(args.batches)
+    if args.budget is not None:
+        cfg.agg_budget = args.budget
+    if args.keep_up:
+        cfg.keep_up_kinds = words(args.keep_up)
+    if args.sessions is not None:
+        cfg.sessions_churn = args.sessions
+    if args.parts:
+        cfg.session_parts = words(args.parts)
     if args.peers:
-        cfg.peers = tuple(p.strip() for p in args.peers.split(",") if p.strip())
+        cfg.peers = words(args.peers)
     procs.PIN = not args.no_pin
     procs.pin_clients()
     chosen = args.benchmarks or list(BENCHMARKS)

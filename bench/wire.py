@@ -110,7 +110,7 @@ def updates(patches: list[Patch]) -> list[list[Patch]]:
 async def _measure(cfg: Config, directory: Path, interval_ms: int) -> dict[tuple[str, int],
                                                                             list[list[Patch]]]:
     files = {(kind, rows): dashboards.wire(directory, kind, rows, interval_ms)
-             for rows in cfg.wire_rows for kind in dashboards.WIRE_KINDS}
+             for rows in cfg.wire_rows for kind in kinds(cfg)}
     server = procs.livedash("livedash", list(files.values()), "/", directory)
     procs.start_all([server])
     viewers: dict[tuple[str, int], Viewer] = {}
@@ -129,6 +129,10 @@ async def _measure(cfg: Config, directory: Path, interval_ms: int) -> dict[tuple
         server.stop()
 
 
+def kinds(cfg: Config) -> list[str]:
+    return [k for k in dashboards.WIRE_KINDS if cfg.wire_kinds is None or k in cfg.wire_kinds]
+
+
 def run(cfg: Config) -> list[Table]:
     interval_ms = 500 if cfg.quick else 1000
     with tempfile.TemporaryDirectory(prefix="bench-wire-") as tmp:
@@ -144,7 +148,7 @@ def run(cfg: Config) -> list[Table]:
                   "Peers: Bokeh's own PATCH-DOC for one cds.stream of the same rows (floor; "
                   "with the group column for by=) and for cds.data = every row (full)."))
         notes = []
-        for kind in dashboards.WIRE_KINDS:
+        for kind in kinds(cfg):
             groups = measured[(kind, rows)]
             sizes = [float(sum(p.nbytes for p in g)) for g in groups]
             msgs = [float(len(g)) for g in groups]

@@ -15,6 +15,7 @@ over merged ones, and earlier merged mappings win over later ones.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +49,10 @@ _SYNTAX_HINTS = (
     ("did not find expected key", "line the keys of one mapping up at the same indentation"),
     ("did not find expected '-' indicator",
      "line the items of one list up at the same indentation"),
-    ("expected ',' or '}'", "close the `{` with `}`, and put quotes around values that "
-     "contain ',' or ': '"),
-    ("expected ',' or ']'", "close the `[` with `]`, and put quotes around values that "
-     "contain ',' or ': '"),
+    ("expected ',' or '}'", ("close the `{` with `}`, and put quotes around values that "
+                             "contain ',' or ': '")),
+    ("expected ',' or ']'", ("close the `[` with `]`, and put quotes around values that "
+                             "contain ',' or ': '")),
 )
 
 
@@ -66,11 +67,23 @@ UNREADABLE = Unreadable()
 
 
 class _Resolver(yaml.resolver.Resolver):
-    """The safe resolver without implicit timestamps: ``2024-01-01`` stays a string."""
+    """The safe resolver without implicit timestamps (``2024-01-01`` stays a string) and
+    without YAML 1.1's base-60 numbers (``1:30`` stays a string, not 90), as in YAML 1.2."""
 
 
+_NUMBERS = {
+    _YAML + "int": re.compile(r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0[0-7_]+
+        |[-+]?(?:0|[1-9][0-9_]*)
+        |[-+]?0x[0-9a-fA-F_]+)$""", re.VERBOSE),
+    _YAML + "float": re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+        |\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""", re.VERBOSE),
+}
 _Resolver.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _YAML + "timestamp"]
+    first: [(tag, _NUMBERS.get(tag, regexp)) for tag, regexp in resolvers
+            if tag != _YAML + "timestamp"]
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 

@@ -69,7 +69,7 @@ class Server:
         exe = Path(sys.executable).parent / command
         cmd = [str(exe), "serve", *args, "--port", str(self.port), "--address", "127.0.0.1",
                "--allow-websocket-origin", f"127.0.0.1:{self.port}",
-               "--check-unused-sessions", "500", "--unused-session-lifetime", "1000"]
+               "--check-unused-sessions", "500", "--unused-session-lifetime", "3000"]
         self.log = tempfile.NamedTemporaryFile("w+", prefix="livedash-server-", suffix=".log",
                                                delete=False)
         self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,

@@ -96,7 +96,7 @@ def main(argv: list[str], out: Any = None, err: Any = None) -> int:
         files = _files(args.paths)
         try:
             settings = Settings.load()
-        except Exception as exc:  # a broken config is the operator's, not the file's
+        except Exception as exc:  # noqa: BLE001 - a broken config is a usage error
             raise _UsageError(f"cannot read the settings: {exc}") from None
     except _UsageError as exc:
         print(f"livedash validate: error: {exc}", file=err)
@@ -107,6 +107,7 @@ def main(argv: list[str], out: Any = None, err: Any = None) -> int:
     if args.strict:
         problems = [dataclasses.replace(p, severity="error") for p in problems]
     out.write(report(problems, files, args.format))
+    out.flush()  # before the summary on stderr, where both go to one terminal
     if args.format == "text":
         print(_summary(problems, files), file=err)
     return 1 if any(p.severity == "error" for p in problems) else 0

@@ -24,8 +24,29 @@ def error_page(path: Path, errors: list[Any]) -> pn.template.BaseTemplate:
     return template
 
 
-def session_page(path: Path) -> pn.template.BaseTemplate:
-    """Called by the Bokeh server for each new session of ``path``."""
+def session_page(path: Path) -> None:
+    """Called by the Bokeh server for each new session of ``path``; fills its document."""
+    doc = pn.state.curdoc
+    template = _template(path)
+    template.server_doc(doc, title=template.title, location=True)
+    _local_stylesheets(doc)
+
+
+def _local_stylesheets(doc: Any) -> None:
+    """Point the page's stylesheets at this server, not the CDN.
+
+    Panel does this when it renders a session's HTML page, but a session can also be
+    created by its websocket (when the browser connects after the page's session
+    expired, e.g. on a busy server); without this it would ask the CDN, and fail
+    offline.
+    """
+    from panel.io.resources import LOCAL_DIST, patch_model_css
+    dist_url = f"{pn.state.rel_path}/{LOCAL_DIST}" if pn.state.rel_path else LOCAL_DIST
+    for root in doc.roots:
+        patch_model_css(root, dist_url=dist_url)
+
+
+def _template(path: Path) -> pn.template.BaseTemplate:
     runtime = Runtime.shared()
     if pn.config.autoreload:
         runtime.watch(path)

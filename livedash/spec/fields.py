@@ -48,7 +48,8 @@ Duration = Annotated[
 
 def _window(value: Any) -> int | pd.Timedelta:
     if isinstance(value, bool):
-        raise ValueError(f"expected a row count or a duration, got {value!r}")
+        # ValueError, not TypeError: pydantic reports only ValueError as a user's error.
+        raise ValueError(f"expected a row count or a duration, got {value!r}")  # noqa: TRY004
     if isinstance(value, int):
         if value <= 0:
             raise ValueError(f"a window of {value} rows is empty: use a positive row count")

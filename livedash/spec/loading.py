@@ -45,6 +45,7 @@ def check(spec: Spec, *, settings: Settings | None = None,
     settings = settings or Settings.load()
     registry = registry or default_registry()
     path: Path | None = None
+    errors: list[SpecError]
     if isinstance(spec, dict):
         data, positions, errors, file = spec, Positions(), [], "<dict>"
     else:

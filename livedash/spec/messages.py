@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 
 from ..yamlio import Path
 from .fields import TimeSpan
-from .hints import describe, did_you_mean, valid
+from .hints import describe, did_you_mean
 
 _BASIC_TAGS = {"str", "int", "float", "bool", "dict", "list", "tuple", "set", "none",
                "bytes", "any", "[key]"}
@@ -72,11 +72,10 @@ class _Where:
 def _walk(data: Any, loc: tuple[Any, ...]) -> _Where:
     cur, path, union, member, on_key = data, [], None, "", False
     for i, part in enumerate(loc):
-        if isinstance(cur, dict) and isinstance(part, str) and part in cur:
-            path.append(part)
-            cur = cur[part]
-        elif isinstance(cur, (list, tuple)) and isinstance(part, int) and \
-                0 <= part < len(cur):
+        in_mapping = isinstance(cur, dict) and isinstance(part, str) and part in cur
+        in_list = isinstance(cur, (list, tuple)) and isinstance(part, int) and \
+            0 <= part < len(cur)
+        if in_mapping or in_list:
             path.append(part)
             cur = cur[part]
         elif _is_tag(part):
@@ -220,9 +219,9 @@ def _one(model: Any, data: Any, err: Any, where: _Where,
             hint = f"add `{key}:`" + (f" ({about[0].lower()}{about[1:]})" if about else "")
         return Problem(path, "missing-key", f"missing required key {key!r}", hint, True)
     if kind == "extra_forbidden" and path:
-        key = path[-1]
-        return Problem(path, "unknown-key", f"unknown key {key!r}",
-                       did_you_mean(key, _fields_of(model, path[:-1]), "keys"), True)
+        extra = path[-1]
+        return Problem(path, "unknown-key", f"unknown key {extra!r}",
+                       did_you_mean(extra, _fields_of(model, path[:-1]), "keys"), True)
     if kind in ("literal_error", "enum"):
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return Problem(path, "bad-value", f"{value!r} is not one of the choices",

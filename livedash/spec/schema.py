@@ -165,11 +165,16 @@ def _prune(schema: dict[str, Any]) -> None:
     defs = schema.get("$defs", {})
     used: set[str] = set()
     todo = [schema]
+    found: list[str] = []
+
+    def refs(node: dict[str, Any]) -> None:
+        if "$ref" in node:
+            found.append(node["$ref"].rsplit("/", 1)[1])
+
     while todo:
-        found: list[str] = []
+        found.clear()
         for node in todo:
-            _walk({k: v for k, v in node.items() if k != "$defs"},
-                  lambda n: found.append(n["$ref"].rsplit("/", 1)[1]) if "$ref" in n else None)
+            _walk({k: v for k, v in node.items() if k != "$defs"}, refs)
         todo = [defs[n] for n in found if n not in used and n in defs]
         used.update(found)
     for name in [n for n in defs if n not in used]:

@@ -39,15 +39,17 @@ class Checker:
         self.settings = settings
         self.base_dir = base_dir
         self.errors: list[SpecError] = []
+        self._seen: set[tuple[Any, ...]] = set()
 
     # -- reporting -------------------------------------------------------------------
     def error(self, path: KeyPath, code: str, message: str, hint: str = "", *,
               at_key: bool = False, severity: str = "error") -> None:
         line, col = self.positions.of_key(path) if at_key else self.positions.of_value(path)
-        error = SpecError(line, col, self.file, code, tuple(path), message, hint, severity)
-        if not any(e == error and (e.path, e.message) == (error.path, error.message)
-                   for e in self.errors):
-            self.errors.append(error)
+        key = (line, col, code, tuple(path), message)
+        if key not in self._seen:  # e.g. a union's members saying the same thing
+            self._seen.add(key)
+            self.errors.append(SpecError(line, col, self.file, code, tuple(path), message,
+                                         hint, severity))
 
     def model(self, cls: type[BaseModel], data: Any, path: KeyPath, *,
               choices: dict[str, list[str]] | None = None, origin: TypeInfo | None = None,
@@ -79,7 +81,7 @@ class Checker:
                     hint = hint or self._callback_hint()
                 self.error((*path, *problem.path), problem.code, problem.message, hint,
                            at_key=problem.at_key)
-        except Exception as exc:  # a bug in a model: say so instead of a traceback
+        except Exception as exc:  # noqa: BLE001 - a bug in a model: say so, no traceback
             who = f"{origin.kind} type {origin.name!r} ({origin.origin})" if origin \
                 else "livedash"
             self.error(path, "internal", f"checking this failed: {type(exc).__name__}: "
@@ -100,7 +102,7 @@ class Checker:
         """The plan of ``data``, or ``None`` (and :attr:`errors`) when it is invalid."""
         try:
             return self._check(data, path)
-        except Exception as exc:  # never a traceback for a user's file
+        except Exception as exc:  # noqa: BLE001 - never a traceback for a user's file
             self.error((), "internal", f"checking this file failed: {type(exc).__name__}: "
                        f"{exc}", "this is a bug in livedash: please report it")
             return None

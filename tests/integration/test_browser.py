@@ -37,7 +37,7 @@ def test_every_example_renders_all_views_and_its_data_changes(examples_server, c
         first = page.evaluate(DIGEST_JS)
         wait_for(lambda: page.evaluate(DIGEST_JS) != first, timeout=20,
                  message=f"data of {path.stem} to change")
-        assert problems == []
+        assert problems == [], "\n".join(problems)
     finally:
         page.close()
 

@@ -30,7 +30,7 @@ BEYOND_SCHEMA = {
 
 def data_of(case: Path):
     """The loaded document, or None when the file is not data (a YAML-level problem)."""
-    text, errors = read(case, str(case))
+    text, _ = read(case, str(case))
     if text is None:
         return None
     loaded = load_yaml(text)

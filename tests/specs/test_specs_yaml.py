@@ -73,17 +73,18 @@ def test_too_big() -> None:
 
 
 def test_plain_data_only() -> None:
+    """Keys as written; no timestamps; no base-60 numbers (YAML 1.1 reads 1:30 as 90)."""
     text = textwrap.dedent("""\
         on: yes
         1: 2024-01-01
         null: ~
         "quoted": 1.5
-        'sp ace': [0x10, 1_000, .inf]
+        'sp ace': [0x10, 1_000, .inf, 1:30]
         """)
     loaded = load_yaml(text)
     assert loaded.errors == []
     assert loaded.data == {"on": True, "1": "2024-01-01", "null": None, "quoted": 1.5,
-                           "sp ace": [16, 1000, float("inf")]}
+                           "sp ace": [16, 1000, float("inf"), "1:30"]}
 
 
 def test_merge_keys() -> None:
