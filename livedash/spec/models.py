@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from ..durations import parse_duration
 from .fields import Duration, Model
 
 TEMPLATES = ("fast", "bootstrap", "material", "vanilla", "golden", "react", "fastgrid")
@@ -52,6 +53,25 @@ class ViewSpec(Model):
     """Title over the view (default: the view's name)."""
     options: dict[str, Any] = Field(default_factory=dict)
     """Extra keyword arguments passed on to hvplot (charts) or the Panel widget."""
+    ranges: list[str] | None = None
+    """Charts: buttons that show the last span of the x axis, e.g. ``[5min, 30min, all]``
+    (durations, or ``all``); the first is selected when the page opens. The browser
+    follows the newest data within the chosen span."""
+
+    @field_validator("ranges")
+    @classmethod
+    def _ranges(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("give at least one range, e.g. [5min, 30min, all]")
+        for item in value:
+            if item != "all":
+                try:
+                    parse_duration(item)
+                except ValueError as exc:
+                    raise ValueError(f"{exc}, or `all`") from None
+        return value
 
 
 class PipelineSpec(Model):

@@ -15,9 +15,10 @@ from typing import Any
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import FactorRange
+from bokeh.models import DataRange1d, FactorRange
 
 from ..delta import Delta
+from ..durations import parse_duration
 from ..plugins import ViewContext
 from ..registry import Registry
 from ..spec.models import ViewSpec
@@ -74,8 +75,16 @@ class Chart:
         self.feed: Feed | None = None
         self.snap: figure.Snapshot | None = None
         self.theme = ctx.theme
-        self.panel = pn.pane.Bokeh(waiting.placeholder(spec.title or ctx.name),
-                                   sizing_mode="stretch_width")
+        self.pane = pn.pane.Bokeh(waiting.placeholder(spec.title or ctx.name),
+                                  sizing_mode="stretch_width")
+        self.buttons: pn.widgets.RadioButtonGroup | None = None
+        self.panel: Any = self.pane
+        if spec.ranges:
+            self.buttons = pn.widgets.RadioButtonGroup(
+                options=list(spec.ranges), value=spec.ranges[0], button_type="default",
+                css_classes=["livedash-ranges"], margin=(5, 10))
+            self.buttons.param.watch(lambda event: self._apply_range(), "value")
+            self.panel = pn.Column(self.buttons, self.pane, sizing_mode="stretch_width")
         self.problem, self.failed, self.closed = "", list(ctx.frame.columns), False
         if len(ctx.frame.columns):  # a missing column fails now, even before rows arrive
             check(ctx.name, spec.data, ctx.frame, figure.named(spec))
@@ -102,8 +111,8 @@ class Chart:
         self.built = self.feed = self.snap = None
         self.closed = True
         self.data = Follower(self.memo, self.spec.data, self.data.frame.iloc[:0])
-        with param.discard_events(self.panel):
-            self.panel.object = None
+        with param.discard_events(self.pane):
+            self.pane.object = None
 
     # -- internals -----------------------------------------------------------------------
     def _update(self, delta: Delta) -> None:
@@ -141,7 +150,8 @@ class Chart:
         theme.paint(built.figure, self.theme)
         self.built, self.problem = built, ""
         self.feed = Feed(built, frame, self.spec.backlog) if built.streams else None
-        self.panel.object = built.figure
+        self._apply_range()
+        self.pane.object = built.figure
 
     def _try_draw(self, frame: pd.DataFrame) -> None:
         """Draw, or show why the settings do not fit this data."""
@@ -176,6 +186,20 @@ class Chart:
                 mapper.update(**changed)
         return True
 
+    def _apply_range(self) -> None:
+        """Show the span of x chosen with the range buttons: the browser keeps following
+        the newest data within it (``DataRange1d.follow_interval``)."""
+        if self.buttons is None or self.built is None:
+            return
+        rng = self.built.figure.x_range
+        if not isinstance(rng, DataRange1d):
+            return
+        if self.buttons.value == "all":
+            rng.update(follow=None, follow_interval=None)
+        else:
+            span = parse_duration(self.buttons.value) / pd.Timedelta(1, "ms")
+            rng.update(follow="end", follow_interval=span)
+
     def _fail(self, message: str) -> None:
         """Show ``message`` instead of the chart, until the data's columns change."""
         self.built = self.feed = None
@@ -183,7 +207,7 @@ class Chart:
         if message != self.problem:
             log.warning("%s", message)
             self.problem = message
-            self.panel.object = waiting.problem(message)
+            self.pane.object = waiting.problem(message)
 
 
 def factory(memo: Memo) -> Any:

@@ -30,6 +30,7 @@ from ..spec.models import ViewSpec
 from . import glyphs
 from .columns import as_list, check, flat, index_names, names, numeric
 from .layers import Layer, Rows, agrees, infer
+from .ohlc import candles
 
 SERIES = frozenset({"line", "scatter", "points", "step", "area"})
 """Kinds drawn row by row: new rows are streamed."""
@@ -116,7 +117,10 @@ def build(spec: ViewSpec, name: str, frame: pd.DataFrame) -> Built:
                          "make one view per plot")
     try:
         with _unknown_options() as unknown:
-            obj = hvPlotTabular(flat(frame))(**args)
+            if spec.kind == "ohlc":
+                obj = candles(flat(frame), args)
+            else:
+                obj = hvPlotTabular(flat(frame))(**args)
         if unknown:
             raise ValueError(f"view {name!r}: {'; '.join(unknown)}")
         # A throwaway document: given none, HoloViews attaches the plot to the session's

@@ -27,7 +27,7 @@ sources:
   wave: {type: sine, interval: 100ms, k: 3}
 views:
   walk: {data: walk, kind: line, y: value, "<script>alert(1)</script>": 1}
-  wave: {data: wave, kind: lines, x: i, y: y}
+  wave: {data: wave, kind: linez, x: i, y: y}
 """
 
 

@@ -69,7 +69,7 @@ def test_ohlc_patches_last_candle_and_streams_new_ones(page):
     p.view.apply(Delta.whole(candles(pd.concat([data, rows(95, 10)]))))  # and a new one
     assert "ColumnDataChangedEvent" not in p.kinds()
     assert "ColumnsStreamedEvent" in p.kinds()
-    assert all(len(s.data["open" if "open" in s.data else "top"]) == 11 for s in p.sources())
+    assert all(len(next(iter(s.data.values()))) == 11 for s in p.sources())
 
 
 @pytest.mark.parametrize("kind, spec, whole", [
@@ -131,3 +131,21 @@ def test_empty_result_empties_the_bars(page):
     p = page(table, kind="bar", y="a_mean", whole=True)
     p.view.apply(Delta.whole(table.iloc[:0]))
     assert all(len(s.data["a_mean"]) == 0 for s in p.sources())
+
+
+def test_ohlc_colours_rising_falling_and_flat_candles(page):
+    idx = pd.date_range("2026-01-01", periods=3, freq="1min", name="time")
+    data = pd.DataFrame({"open": [1.0, 3.0, 2.0], "high": [3.0, 3.5, 2.5],
+                         "low": [0.5, 1.5, 1.5], "close": [2.0, 2.0, 2.0]}, index=idx)
+    p = page(data, kind="ohlc", whole=True,
+             options={"pos_color": "green", "neg_color": "red", "flat_color": "grey"})
+    quad = next(s for s in p.sources() if "direction" in s.data)
+    assert list(quad.data["direction"]) == [1, -1, 0]
+
+
+def test_a_single_candle_is_drawn(page):
+    idx = pd.date_range("2026-01-01", periods=1, freq="1min", name="time")
+    data = pd.DataFrame({"open": [1.0], "high": [3.0], "low": [0.5], "close": [2.0]},
+                        index=idx)
+    p = page(data, kind="ohlc", whole=True)
+    assert p.view.built is not None and p.view.problem == ""
