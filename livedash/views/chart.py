@@ -81,7 +81,7 @@ class Chart:
         self.panel: Any = self.pane
         if spec.ranges:
             self.buttons = pn.widgets.RadioButtonGroup(
-                options=list(spec.ranges), value=spec.ranges[0], button_type="default",
+                options=list(spec.ranges), value=spec.ranges[0],
                 css_classes=["livedash-ranges"], margin=(5, 10))
             self.buttons.param.watch(lambda event: self._apply_range(), "value")
             self.panel = pn.Column(self.buttons, self.pane, sizing_mode="stretch_width")
