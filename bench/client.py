@@ -73,6 +73,10 @@ class Viewer:
     sources: set[str] = field(default_factory=set)
     """Ids of the ColumnDataSource models in the document."""
     closed: bool = False
+    errors: list[str] = field(default_factory=list)
+    lost: bool = False
+    """The connection ended without :meth:`close`."""
+    """Messages that could not be read (the viewer keeps reading)."""
     _conn: WebSocketClientConnection | None = None
     _reader: asyncio.Task[None] | None = None
     _ids: int = 0
@@ -91,7 +95,11 @@ class Viewer:
 
     async def open(self, timeout: float = 60) -> "Viewer":
         """Load the page, connect, pull the document and (``ready``) announce it."""
-        token = await self.load(timeout)
+        return await self.connect(await self.load(timeout), timeout)
+
+    async def connect(self, token: str, timeout: float = 60) -> "Viewer":
+        """Open the websocket of the session ``token`` names, pull the document and
+        (``ready``) announce it."""
         ws_url = "ws" + self.base[4:] + self.path + "/ws"
         request = HTTPRequest(ws_url, headers={"Origin": self.base},
                               request_timeout=timeout, connect_timeout=timeout)
@@ -167,11 +175,19 @@ class Viewer:
             try:
                 message, size = await self._next(receiver)
             except (ConnectionError, asyncio.CancelledError):
+                self.lost = not self.closed
                 return
-            except Exception:  # noqa: BLE001 - a closed socket mid-message
+            except Exception as exc:  # noqa: BLE001 - a closed socket mid-message
+                self.lost = not self.closed
+                self.errors.append(f"{type(exc).__name__}: {exc}")
                 return
+            if message.msgtype == "ERROR":
+                self.errors.append(f"server ERROR: {message.content}")
             if message.msgtype == "PATCH-DOC":
-                self._record(message, size)
+                try:
+                    self._record(message, size)
+                except Exception as exc:  # noqa: BLE001 - keep reading; report it
+                    self.errors.append(f"{type(exc).__name__}: {exc}")
 
     def _record(self, message: Any, size: int) -> None:
         at = time.time()
@@ -261,8 +277,19 @@ async def open_viewers(base: str, path: str, count: int, *, ready: bool = True,
 
     async def one() -> Viewer:
         async with gate:
-            return await Viewer(base, path, ready=ready).open(timeout)
-    return list(await asyncio.gather(*(one() for _ in range(count))))
+            viewer = Viewer(base, path, ready=ready)
+            try:
+                return await viewer.open(timeout)
+            except BaseException:
+                await viewer.close()
+                raise
+    got = await asyncio.gather(*(one() for _ in range(count)), return_exceptions=True)
+    opened = [v for v in got if isinstance(v, Viewer)]
+    errors = [e for e in got if isinstance(e, BaseException)]
+    if errors:
+        await close_all(opened)
+        raise errors[0]
+    return opened
 
 
 async def close_all(viewers: list[Viewer]) -> None:

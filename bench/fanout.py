@@ -49,6 +49,8 @@ class Sample:
 @dataclass
 class Results:
     samples: dict[tuple[str, int], list[Sample]] = field(default_factory=dict)
+    failed: dict[tuple[str, int], int] = field(default_factory=dict)
+    """Rounds in which a server could not even take the viewers (it fell behind)."""
 
     def add(self, name: str, viewers: int, sample: Sample) -> None:
         self.samples.setdefault((name, viewers), []).append(sample)
@@ -77,14 +79,14 @@ def servers(cfg: Config, directory: Path, interval_ms: int, name: str,
 
 
 async def window(server: procs.ServerProc, viewers: list[Viewer], seconds: float,
-                 rate: float) -> Sample:
+                 rate: float, grace: float = GRACE) -> Sample:
     """Measure one window with ``viewers`` connected and warmed up."""
     for viewer in viewers:
         viewer.reset()
     cpu0, t0 = server.cpu(), time.time()
     await asyncio.sleep(seconds)
     cpu1, t1 = server.cpu(), time.time()
-    await asyncio.sleep(GRACE)
+    await asyncio.sleep(grace)
     start_ms, end_ms = t0 * 1000, t1 * 1000
     got = [v.ticks_between(start_ms, end_ms) for v in viewers]
     ticks = set().union(*got)
@@ -95,6 +97,8 @@ async def window(server: procs.ServerProc, viewers: list[Viewer], seconds: float
     arrived_ticks = max(1, sum(len(p.ticks) for p in arrived))
     cpu = cpu1 - cpu0
     updates = max(1, len(ticks)) * n
+    if any(len(g) < len(ticks) for g in got):
+        explain(server, viewers, got, len(ticks))
     return Sample(
         cpu_per_update=cpu / updates * 1000, core=cpu / (t1 - t0),
         delivered=min(len(g) for g in got) / len(ticks) if ticks else 0.0,
@@ -103,6 +107,41 @@ async def window(server: procs.ServerProc, viewers: list[Viewer], seconds: float
         replaced=sum(p.replaced for p in arrived) / arrived_ticks,
         receipt_p50=float(np.percentile(lags, 50)) if lags else float("nan"),
         receipt_p95=float(np.percentile(lags, 95)) if lags else float("nan"))
+
+
+def explain(server: procs.ServerProc, viewers: list[Viewer], got: list[set[float]],
+            ticks: int) -> None:
+    """Print what is known about viewers that missed ticks: the worst one's messages, the
+    session-bound objects alive in the server, and the server's warnings."""
+    short = [i for i, g in enumerate(got) if len(g) < ticks]
+    worst = min(range(len(viewers)), key=lambda i: len(got[i]))
+    viewer = viewers[worst]
+    try:
+        alive = server.status(debug=True).get("process", {})
+    except Exception as exc:  # noqa: BLE001 - a diagnostic only
+        alive = {"status": str(exc)}
+    print(f"  ({len(short)} of {len(viewers)} viewers missed ticks; the worst got "
+          f"{len(got[worst])} of {ticks}: {len(viewer.patches)} messages, lost={viewer.lost}, "
+          f"errors={viewer.errors[:2]}; server objects: {alive})", flush=True)
+    log = [line for line in server.output(tail=None).splitlines()
+           if any(w in line for w in ("rror", "Traceback", "WARN", "xception", "failed"))]
+    if log:
+        print("  server log: " + "\n  ".join(log[-8:]), flush=True)
+
+
+OPEN_TIMEOUT = 30.0  # seconds, plus 3 s per viewer, to open the viewers of one step
+
+
+async def _grow(server: procs.ServerProc, viewers: list[Viewer], count: int) -> bool:
+    """Open viewers up to ``count``; False when the server cannot take them in time (it
+    has fallen behind its updates)."""
+    new = count - len(viewers)
+    try:
+        viewers += await asyncio.wait_for(open_viewers(server.url, server.app, new),
+                                          OPEN_TIMEOUT + 3 * new)
+        return True
+    except Exception:  # noqa: BLE001 - a timeout, a refused or dropped connection
+        return False
 
 
 async def _run(cfg: Config) -> Results:
@@ -117,19 +156,38 @@ async def _run(cfg: Config) -> Results:
                 for name in order:
                     server = contenders[name]
                     viewers: list[Viewer] = []
+                    collapsed = False
                     try:
                         for count in sorted(cfg.viewers):
-                            viewers += await open_viewers(server.url, server.app,
-                                                          count - len(viewers))
-                            await asyncio.sleep(WARMUP)
-                            sample = await window(server, viewers, cfg.seconds, RATE)
+                            if collapsed or not await _grow(server, viewers, count):
+                                collapsed = True
+                                results.failed.setdefault((name, count), 0)
+                                results.failed[(name, count)] += 1
+                                progress(name, count, None)
+                                continue
+                            await asyncio.sleep(WARMUP / 3 if cfg.quick else WARMUP)
+                            sample = await window(server, viewers, cfg.seconds, RATE,
+                                                  GRACE / 2 if cfg.quick else GRACE)
                             results.add(name, count, sample)
+                            progress(name, count, sample)
                     finally:
                         await close_all(viewers)
-                    await asyncio.to_thread(server.wait_sessions, 0, 60)
+                    if collapsed or not await asyncio.to_thread(server.wait_sessions, 0, 60):
+                        # a server that could not keep up may spin for minutes: start afresh
+                        server.stop()
+                        procs.start_all([server])
         finally:
             procs.stop_all(list(contenders.values()))
     return results
+
+
+def progress(name: str, count: int, sample: Sample | None) -> None:
+    if sample is None:
+        print(f"  {name}, {count} viewers: could not open them in time", flush=True)
+    else:
+        print(f"  {name}, {count} viewers: {sample.cpu_per_update:.2f} ms CPU per session "
+              f"update, delivered {100 * sample.delivered:.0f} %, source "
+              f"{100 * sample.rate:.0f} %", flush=True)
 
 
 def run(cfg: Config) -> list[Table]:
@@ -141,13 +199,21 @@ def run(cfg: Config) -> list[Table]:
          "source rate %", "B/update", "ws receipt p95 ms", "target", "result"],
         note=("CPU: server process, every thread; delivered: worst viewer's share of the "
               "source's ticks; source rate: ticks seen / nominal; B/update: bytes per viewer "
-              "per tick; ws receipt: tick to websocket receipt at the protocol viewers."))
-    names = sorted({name for name, _ in results.samples},
+              "per tick;\nws receipt: tick to websocket receipt at the protocol viewers; "
+              f"collapsed: the server could not take the viewers within {OPEN_TIMEOUT:g} s + "
+              "3 s per viewer (it fell behind its updates)."))
+    names = sorted({name for name, _ in [*results.samples, *results.failed]},
                    key=lambda n: (n != "livedash", n != "raw Bokeh", n))
     for count in sorted(cfg.viewers):
         raw = results.get("raw Bokeh", count, "cpu_per_update")
         for name in names:
             cpu = results.get(name, count, "cpu_per_update")
+            failed = results.failed.get((name, count), 0)
+            if failed and not cpu:
+                table.add([str(count), name, "collapsed", "-", "-", "0", "-", "-", "-"],
+                          Check("CPU <= 2 x raw, every tick to every viewer", False)
+                          if name == "livedash" else None)
+                continue
             if not cpu:
                 continue
             delivered = [100 * d for d in results.get(name, count, "delivered")]

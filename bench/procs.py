@@ -107,11 +107,13 @@ class ServerProc:
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not start:\n{self.output()}")
 
-    def output(self) -> str:
+    def output(self, tail: int | None = 4000) -> str:
+        """The server's log so far (its last ``tail`` characters)."""
         if self.log is None:
             return ""
         self.log.flush()
-        return Path(self.log.name).read_text()[-4000:]
+        text = Path(self.log.name).read_text()
+        return text if tail is None else text[-tail:]
 
     def status(self, debug: bool = False) -> dict[str, Any]:
         status, body = get(self.url + self.status_path + ("?debug=1" if debug else ""),

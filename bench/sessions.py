@@ -149,7 +149,7 @@ async def _churn(cfg: Config, directory: Path) -> Table:
             await asyncio.gather(*(_session(server, gate) for _ in range(cfg.sessions_churn)))
             took = time.monotonic() - began
             expired = await asyncio.to_thread(server.wait_sessions, 0, 120)
-            await asyncio.sleep(2)
+            await asyncio.sleep(0.5 if cfg.quick else 2)
             after = _counts(server)
             found[name] = {"before": before, "after": after, "expired": expired, "took": took,
                            "rss": (server.rss() - rss0) / MB}

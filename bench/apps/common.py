@@ -15,19 +15,22 @@ import pandas as pd
 from bokeh.document import Document
 from tornado.web import RequestHandler
 
-Deliver = Callable[[pd.DataFrame], None]
+Deliver = Callable[[Any], None]
 
 
 class Ticker:
     """A random walk ticking at a fixed rate on its own thread (one per process).
 
     Each tick makes one row ``time`` (the tick's wall time, naive, as livedash stamps its
-    rows) and ``value``, keeps the last ``backlog`` rows for new sessions, and schedules
-    its delivery to every subscribed session on that session's thread.
+    rows) and ``value``, keeps the last ``backlog`` rows for new sessions, converts it
+    once (``convert``) and schedules its delivery to every subscribed session on that
+    session's thread.
     """
 
-    def __init__(self, interval: float, backlog: int, seed: int = 0):
+    def __init__(self, interval: float, backlog: int, seed: int = 0,
+                 convert: Callable[[pd.DataFrame], Any] = lambda frame: frame):
         self.interval = interval
+        self.convert = convert  # the row as the sessions take it, made once per tick
         self.history: deque[pd.DataFrame] = deque(maxlen=backlog)
         self.subscribers: dict[Document, Deliver] = {}
         self.ticks = 0
@@ -73,14 +76,15 @@ class Ticker:
             self.history.append(row)
             self.ticks += 1
             targets = list(self.subscribers.items())
+        shared = self.convert(row)
         for doc, deliver in targets:
             try:
-                doc.add_next_tick_callback(_bind(deliver, row))
+                doc.add_next_tick_callback(_bind(deliver, shared))
             except Exception:  # the session is going away
                 pass
 
 
-def _bind(deliver: Deliver, row: pd.DataFrame) -> Callable[[], None]:
+def _bind(deliver: Deliver, row: Any) -> Callable[[], None]:
     def run() -> None:
         deliver(row)
     return run

@@ -29,12 +29,12 @@ def session(ticker: Ticker, backlog: int, doc: Document) -> None:
                  sizing_mode="stretch_width")
     fig.line("time", "value", source=cds)
     doc.add_root(fig)
-    ticker.subscribe(doc, lambda row: cds.stream(columns(row), rollover=backlog))
+    ticker.subscribe(doc, lambda row: cds.stream(row, rollover=backlog))
 
 
 def main() -> None:
     args = arguments(__doc__.splitlines()[0])
-    ticker = Ticker(args.interval, args.backlog).start()
+    ticker = Ticker(args.interval, args.backlog, convert=columns).start()
     app = Application(FunctionHandler(partial(session, ticker, args.backlog)))
     server = Server({"/raw": app}, port=args.port, address="127.0.0.1",
                     allow_websocket_origin=[f"127.0.0.1:{args.port}"],

@@ -12,7 +12,7 @@ from tests.conftest import CHROMIUM, ROOT
 
 SMALL = ["--quick", "--peers", "raw", "--viewers", "1", "--latency-viewers", "1",
          "--seconds", "1", "--kinds", "line,line_by,table", "--batches", "10",
-         "--budget", "0.005", "--keep-up", "window", "--sessions", "3", "--parts", "churn"]
+         "--budget", "0.005", "--keep-up", "none", "--sessions", "3", "--parts", "churn"]
 
 
 def bench(tmp_path: Path, *names: str, timeout: float = 120) -> list[dict]:
