@@ -72,7 +72,9 @@ def test_saving_reaches_open_pages_and_keeps_unchanged_sources(reload_server, ch
         # an invalid save: the last good version keeps running, errors shown on top
         (folder / "live.yaml").write_text(BAD)
         banner = page.locator(".livedash-errors")
-        wait_for(lambda: banner.count() > 0 and banner.first.is_visible(), timeout=10)
+        wait_for(lambda: banner.count() > 0 and banner.first.is_visible()
+                 and "live.yaml:6:" in banner.first.inner_text(), timeout=10,
+                 message="the errors banner")
         text = banner.first.inner_text()
         assert "live.yaml:6:" in text and "unknown key '<script>alert(1)</script>'" in text
         assert "live.yaml:7:" in text and "did you mean 'line'?" in text
@@ -85,7 +87,9 @@ def test_saving_reaches_open_pages_and_keeps_unchanged_sources(reload_server, ch
         # a page opened now shows the last good version and the errors
         other = chromium.new_page()
         other.goto(f"{server.url}/live")
-        wait_for(lambda: other.locator(".livedash-errors").count() > 0, timeout=20)
+        wait_for(lambda: other.locator(".livedash-errors").count() > 0
+                 and "live.yaml:6:" in other.locator(".livedash-errors").first.inner_text(),
+                 timeout=20, message="errors on a newly opened page")
         assert header_text(other) == "Version two"
         other.close()
 
@@ -103,7 +107,8 @@ def test_a_page_on_a_file_that_was_never_valid_shows_its_errors(reload_server, c
     try:
         page.goto(f"{server.url}/never")
         errors = page.locator(".livedash-errors")
-        wait_for(lambda: errors.count() > 0, timeout=20)
+        wait_for(lambda: errors.count() > 0 and "never.yaml:6:" in errors.first.inner_text(),
+                 timeout=20, message="the errors of never.yaml on its page")
         text = errors.first.inner_text()
         assert "never.yaml:6:" in text and "<script>alert(1)</script>" in text
         assert "Traceback" not in page.content()
