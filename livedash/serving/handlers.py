@@ -21,8 +21,9 @@ class StatusHandler(RequestHandler):
         status = Runtime.shared().status()
         dashboards = status["dashboards"]
         for slug, path in self.files.items():
-            dashboards.setdefault(slug, {"title": describe(path)["title"], "sessions": 0,
-                                         "sources": {}, "pipelines": {}, "started": False})
+            if slug not in dashboards:  # not started yet: read its title only
+                dashboards[slug] = {"title": describe(path)["title"], "sessions": 0,
+                                    "sources": {}, "pipelines": {}, "started": False}
             dashboards[slug]["path"] = str(path)
         for item in dashboards.values():
             item.setdefault("started", True)
