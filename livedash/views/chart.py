@@ -89,7 +89,10 @@ class Chart:
         if len(ctx.frame.columns):  # a missing column fails now, even before rows arrive
             check(ctx.name, spec.data, ctx.frame, figure.named(spec))
         if len(ctx.frame):
-            self._draw(ctx.frame)
+            try:
+                self._draw(ctx.frame)
+            except figure.Redraw as exc:  # shows "waiting" and draws with the next data
+                log.warning("%s", exc)
 
     def apply(self, delta: Delta) -> None:
         """Show the data after ``delta``; odd data is logged, never raised."""
@@ -157,6 +160,9 @@ class Chart:
         """Draw, or show why the settings do not fit this data."""
         try:
             self._draw(frame)
+        except figure.Redraw as exc:
+            log.warning("%s", exc)  # not the settings: the next change draws again
+            self.built = self.feed = None
         except ValueError as exc:
             self._fail(str(exc))
 

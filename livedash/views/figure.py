@@ -109,6 +109,10 @@ def arguments(spec: ViewSpec, name: str, frame: pd.DataFrame) -> dict[str, Any]:
     return {**args, **spec.options}
 
 
+class Redraw(ValueError):
+    """Drawing failed for a reason that is not the view's settings: try again later."""
+
+
 def build(spec: ViewSpec, name: str, frame: pd.DataFrame) -> Built:
     """Draw ``frame`` as ``spec`` says; ``ValueError`` names the view and what is wrong."""
     args = arguments(spec, name, frame)
@@ -131,6 +135,12 @@ def build(spec: ViewSpec, name: str, frame: pd.DataFrame) -> Built:
     except ValueError:
         raise
     except Exception as exc:  # hvplot/HoloViews: DataError, KeyError, TypeError ...
+        logging.getLogger("livedash").debug("view %r: hvplot failed", name, exc_info=True)
+        if isinstance(exc, RuntimeError) and "_pending_writes" in str(exc):
+            # Seen when many sessions open at once on a loaded server: Bokeh reports a
+            # document changed outside its lock while the figure was drawn. Nothing is
+            # wrong with the settings: the chart is drawn again with the next data.
+            raise Redraw(f"view {name!r}: drawing was interrupted; drawing again") from exc
         raise ValueError(f"view {name!r}: hvplot cannot draw kind {spec.kind!r} with "
                          f"these settings: {exc}") from exc
     fig = plot.state

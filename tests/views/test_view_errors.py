@@ -73,3 +73,29 @@ def test_indicator_and_table_options_are_checked(page, kind):
 def test_indicator_shows_one_column(page):
     with pytest.raises(ValueError, match="an indicator shows one column"):
         page(rows(0, 5), kind="number", y=["a", "b"])
+
+
+def test_a_drawing_interrupted_by_bokeh_is_drawn_again_with_the_next_data(page, monkeypatch):
+    from livedash.delta import Delta
+    from livedash.views import figure
+
+    real = figure.BokehRenderer.get_plot
+    calls = {"n": 0}
+
+    def flaky(obj, doc=None, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("_pending_writes should be non-None when we have a document "
+                               "lock, and we should have the lock when the document changes")
+        return real(obj, doc=doc, **kwargs)
+
+    monkeypatch.setattr(figure.BokehRenderer, "get_plot", flaky)
+    idx = pd.date_range("2026-01-01", periods=5, freq="1s", name="time")
+    frame = pd.DataFrame({"value": [1.0, 2, 3, 4, 5]}, index=idx)
+    p = page(frame, kind="line", y="value")
+    assert p.view.built is None and p.view.problem == ""   # waiting, not an error
+    more = pd.DataFrame({"value": [6.0]}, index=pd.DatetimeIndex(
+        [idx[-1] + pd.Timedelta("1s")], name="time"))
+    p.view.apply(Delta.rows(more))
+    assert p.view.built is not None
+    assert p.view.pane.object is p.view.built.figure
