@@ -10,6 +10,7 @@ import panel as pn
 from bokeh.document import Document
 from bokeh.events import DocumentReady
 from panel.io.state import set_curdoc
+from tornado.ioloop import IOLoop
 
 from .plugins import ViewContext, ViewSession
 from .runtime.feed import Feed
@@ -112,10 +113,11 @@ class Page:
         """Serve mode: listen once ``doc``'s browser is ready; clean up when it goes."""
         self._doc = doc
         self._location = pn.state.location
-        self._doc_schedule = partial(_next_tick, doc)
+        # attach runs on the server's thread: its loop is where the session lives
+        schedule = self._doc_schedule = partial(_next_tick, IOLoop.current(), doc)
         self.graph.sessions += 1
         self.graph.pages.add(self)
-        doc.on_event(DocumentReady, lambda event: self.connect(partial(_next_tick, doc)))
+        doc.on_event(DocumentReady, lambda event: self.connect(schedule))
         doc.on_session_destroyed(lambda ctx: self.close())
 
     def connect(self, schedule: Callable[[Callable[[], None]], Any]) -> None:
@@ -225,12 +227,22 @@ def offline(cls: type) -> type:
     return type(cls.__name__, (cls,), {"_resources": cleaned, "__module__": cls.__module__})
 
 
-def _next_tick(doc: Document, fn: Callable[[], None]) -> None:
-    """Run ``fn`` on ``doc``'s session thread, with Panel's current document set."""
+def _next_tick(loop: IOLoop, doc: Document, fn: Callable[[], None]) -> None:
+    """Run ``fn`` on ``doc``'s session thread, with Panel's current document set.
+
+    Called from source threads. ``doc.add_next_tick_callback`` itself must run on the
+    server's thread: while it runs, Bokeh makes ``doc`` the current document through a
+    process-wide list (``bokeh.io.doc._PATCHED_CURDOCS``), and a page being built on the
+    server thread at that moment would change another session's document without its
+    lock ("_pending_writes should be non-None"). ``IOLoop.add_callback`` is thread-safe.
+    """
     def run() -> None:
         with set_curdoc(doc):
             fn()
-    try:
-        doc.add_next_tick_callback(run)
-    except Exception:  # the session is gone; its page closes itself
-        pass
+
+    def add() -> None:
+        try:
+            doc.add_next_tick_callback(run)
+        except Exception:  # the session is gone; its page closes itself
+            pass
+    loop.add_callback(add)
