@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         module = import_module(f"bench.{name}")
         got = module.run(cfg)
         for table in got:
-            print("\n" + table.render(), flush=True)
+            table.show()
         print(f"({name}: {time.monotonic() - started:.0f} s)", flush=True)
         tables.extend(got)
     print("\n" + summary(tables))

@@ -1,16 +1,16 @@
 """Benchmark 3: latency from source tick to browser paint, p50 and p95, headless Chromium.
 
 The source ticks at 2 Hz; each row's ``time`` is the moment of its tick. In each
-Chromium page a script watches the ``time`` column of every ColumnDataSource on each
-animation frame; when a newer value appears, it waits for that frame to be painted (a
-message posted from ``requestAnimationFrame`` runs after the frame is rendered) and
-records ``Date.now() - time``. Server and browser share the machine's clock.
+Chromium page a script notes when BokehJS applies a newer ``time`` value (the data
+sources' change signals), then, on the next animation frame, posts a message that runs
+once that frame is painted, and records ``Date.now() - time``: tick to paint, split into
+tick to applied and applied to painted. Server and browser share the machine's clock.
 
-Chromium may use every core (pinned to one, it paints 3 times slower); the server
-stays on its own core. With N viewers, ``min(N, browsers)`` are Chromium pages, opened last (so they are the
-last sessions served), and the others are protocol viewers (:mod:`bench.client`): the
-server does the work of N sessions while the 2-core machine renders only a few pages.
-Contenders as in the fan-out benchmark.
+Chromium may use every core (pinned to one, it paints 3 times slower); the server stays
+on its own core. With N viewers, ``min(N, browsers)`` are Chromium pages, opened last
+(so they are the last sessions served), and the others are protocol viewers
+(:mod:`bench.client`): the server does the work of N sessions while the 2-core machine
+renders only a few pages. Contenders as in the fan-out benchmark.
 """
 from __future__ import annotations
 
@@ -62,7 +62,11 @@ WATCH_JS = """() => {
           m.connect(m.properties.data.change, note);
         }
   };
-  const newest = () => { let t = -Infinity; for (const m of sources) t = Math.max(t, top(m)); return t; };
+  const newest = () => {
+    let t = -Infinity;
+    for (const m of sources) t = Math.max(t, top(m));
+    return t;
+  };
   find();
   let last = newest();
   const channel = new MessageChannel();

@@ -76,6 +76,14 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
     checks: list[tuple[str, Check]] = field(default_factory=list)
     data: list[dict[str, Any]] = field(default_factory=list)
+    shown: bool = False
+
+    def show(self) -> "Table":
+        """Print the table now (a long benchmark shows each part as it ends)."""
+        if not self.shown:
+            print("\n" + self.render(), flush=True)
+            self.shown = True
+        return self
 
     def add(self, cells: list[str], check: Check | None = None, **data: Any) -> None:
         if check is not None:

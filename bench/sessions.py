@@ -60,6 +60,7 @@ async def _idle(cfg: Config, directory: Path) -> Table:
         names = list(contenders)
         for round_ in range(cfg.rounds):
             order = names[round_ % len(names):] + names[:round_ % len(names)]
+            await asyncio.sleep(3)  # past the clean-up of the sessions that just expired
             # every server's CPU is read over the same windows (each process's own time)
             base0 = {n: contenders[n].cpu() for n in order}
             await asyncio.sleep(window)
@@ -128,7 +129,7 @@ async def _session(server: procs.ServerProc, gate: asyncio.Semaphore) -> bool:
             while time.monotonic() < deadline and not any(p.ticks for p in viewer.patches):
                 await asyncio.sleep(0.05)
             return True
-        except (asyncio.TimeoutError, OSError, ConnectionError, RuntimeError):
+        except Exception:  # noqa: BLE001 - a timeout, a refused or dropped connection
             return False
         finally:
             await viewer.close()
@@ -146,22 +147,24 @@ async def _churn(cfg: Config, directory: Path) -> Table:
             before = _counts(server)
             rss0 = server.rss()
             began = time.monotonic()
-            await asyncio.gather(*(_session(server, gate) for _ in range(cfg.sessions_churn)))
+            opened = await asyncio.gather(*(_session(server, gate)
+                                            for _ in range(cfg.sessions_churn)))
             took = time.monotonic() - began
             expired = await asyncio.to_thread(server.wait_sessions, 0, 120)
             await asyncio.sleep(0.5 if cfg.quick else 2)
             after = _counts(server)
             found[name] = {"before": before, "after": after, "expired": expired, "took": took,
-                           "rss": (server.rss() - rss0) / MB}
+                           "rss": (server.rss() - rss0) / MB, "failed": opened.count(False)}
     finally:
         procs.stop_all(list(contenders.values()))
     table = Table(
         f"5b. what {cfg.sessions_churn} sessions leave behind once closed and expired",
         ["server", "documents", "sessions", "subscribers", "feeds / streams", "callbacks",
-         "RSS +MB", "s/session", "target", "result"],
+         "RSS +MB", "s/session", "failed", "target", "result"],
         note=("Left = alive after - alive before (after a garbage collection in the server). "
               "livedash: feeds = open Feed objects (all Feeds in parentheses); "
-              "peers: streams = HoloViews Stream objects."))
+              "peers: streams = HoloViews Stream objects; failed: sessions that could not "
+              "open within 30 s."))
     for name, item in found.items():
         b, a = item["before"], item["after"]
         left = {k: a.get(k, 0) - b.get(k, 0) for k in set(a) | set(b)}
@@ -178,7 +181,8 @@ async def _churn(cfg: Config, directory: Path) -> Table:
                    str(left.get("sessions", left.get("subscribers", 0))),
                    str(left.get("subscribers", 0)), streams,
                    str(left.get("session_callbacks", 0)), f"{item['rss']:.1f}",
-                   f"{item['took'] / max(1, cfg.sessions_churn):.2f}"], check,
+                   f"{item['took'] / max(1, cfg.sessions_churn):.2f}", str(item["failed"])],
+                  check,
                   before=b, after=a)
     return table
 
@@ -244,5 +248,5 @@ def run(cfg: Config) -> list[Table]:
     with tempfile.TemporaryDirectory(prefix="bench-sessions-") as tmp:
         for part in (_idle, _churn, _memory):
             if cfg.session_parts is None or part.__name__[1:] in cfg.session_parts:
-                tables.append(asyncio.run(part(cfg, Path(tmp))))
+                tables.append(asyncio.run(part(cfg, Path(tmp))).show())
     return tables
