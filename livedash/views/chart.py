@@ -23,7 +23,7 @@ from ..plugins import ViewContext
 from ..registry import Registry
 from ..spec.models import ViewSpec
 from . import cds as cds_ops
-from . import figure, theme, waiting
+from . import figure, shared, theme, waiting
 from .columns import as_list, check
 from .memo import Follower, Memo
 from .series import Feed
@@ -137,10 +137,14 @@ class Chart:
             self._try_draw(self.data.current())
 
     def _shown(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The rows drawn: the last ``backlog`` (per ``by`` group for a time series)."""
+        """The rows drawn: the last ``backlog``. With ``by`` groups, the last ``backlog`` x
+        groups rows for the kinds whose groups share one source (:func:`shared.last_rows`),
+        the last ``backlog`` of each group for areas."""
         if len(frame) <= self.spec.backlog:
             return frame
         by = as_list(self.spec.by)
+        if by and self.spec.kind in shared.KINDS:
+            return shared.last_rows(frame, by, self.spec.backlog)
         if by and self.spec.kind in figure.SERIES:
             return frame.groupby(by, sort=False).tail(self.spec.backlog)
         return frame.tail(self.spec.backlog)

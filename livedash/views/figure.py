@@ -4,8 +4,9 @@ HoloViews is used to *draw*, not to update: the plot object is cleaned up and dr
 right away, and the figure's data sources are fed directly afterwards (FIELD-NOTES: a
 HoloViews refresh costs 7-13 ms per session and update, ``cds.stream`` about 1 ms).
 :func:`build` returns the figure with, for time series and bars, the recipe of each
-data source (:mod:`livedash.views.layers`); :func:`snapshot` reads back what a figure shows, so that
-another figure with the same structure can be brought to it cheaply.
+data source (:mod:`livedash.views.layers`); the ``by`` groups of a time series are then
+given one shared source (:mod:`livedash.views.shared`). :func:`snapshot` reads back what a
+figure shows, so that another figure with the same structure can be brought to it cheaply.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from holoviews.plotting.bokeh import BokehRenderer
 from hvplot import hvPlotTabular
 
 from ..spec.models import ViewSpec
-from . import glyphs
+from . import glyphs, shared
 from .columns import as_list, check, flat, index_names, names, numeric
 from .layers import Layer, Rows, agrees, infer
 from .ohlc import candles
@@ -152,6 +153,8 @@ def build(spec: ViewSpec, name: str, frame: pd.DataFrame) -> Built:
     built = Built(fig, index=tuple(index_names(frame)))
     if spec.kind in SERIES | TABULAR:
         built.layers, built.streams = _layers(plot, spec, frame, built.index)
+        if built.streams and spec.kind in shared.KINDS and spec.by:
+            shared.share(fig, built.layers, as_list(spec.by), Rows(frame, built.index))
         built.factors = _factor_sources(fig, built.layers)
         built.streams = built.streams and all(
             list(map(str, getattr(fig, f"{axis}_range").factors)) == _factors(built.layers, found)

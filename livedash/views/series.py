@@ -1,9 +1,10 @@
 """Feeding a figure from rows: only new rows (or changed ones) go to the browser.
 
-Each layer (a line, or one ``by`` group) keeps the last ``backlog`` rows of its share of
-the data. The feed counts how many rows of each layer the upstream result holds, so
-that when rows leave upstream (a window) the sources drop exactly those:
-``rollover = min(backlog, rows upstream)``.
+Each data source keeps the last ``backlog`` rows of its share of the data: one per layer
+(a line), or one for all the ``by`` groups of a chart that share a source
+(:mod:`livedash.views.shared`), which keeps ``backlog`` x groups rows. The feed counts how
+many rows of each source the upstream result holds, so that when rows leave upstream (a
+window) the sources drop exactly those: ``rollover = min(kept, rows upstream)``.
 """
 from __future__ import annotations
 
@@ -20,8 +21,30 @@ def slack(target: int) -> int:
     return target // 20
 
 
+class Sink:
+    """One data source of a figure and the layers that show it: one, or every ``by``
+    group of a chart whose groups share a source.
+
+    ``index`` gives the positions of those layers in ``built.layers``.
+    """
+
+    def __init__(self, layers: list[Layer], index: list[int], backlog: int) -> None:
+        self.index = index
+        self.source = layers[index[0]].source
+        self.recipe = layers[index[0]]  # the layers of one source compute its columns alike
+        self.keep = max(backlog * len(index), cds_ops.length(self.source))
+        """Rows kept: ``backlog`` per layer, and never fewer than were drawn."""
+
+    def mask(self, masks: list[np.ndarray | None]) -> np.ndarray | None:
+        """The rows of this source, given each layer's rows (``None``: all rows)."""
+        mine = [masks[i] for i in self.index]
+        if any(m is None for m in mine):
+            return None
+        return mine[0] if len(mine) == 1 else np.logical_or.reduce(mine)
+
+
 class Feed:
-    """Streams rows into the layers of a figure built by :func:`figure.build`, or brings
+    """Streams rows into the sources of a figure built by :func:`figure.build`, or brings
     them to a new complete result (time series, and bars that show rows as they are).
 
     Parameters
@@ -30,7 +53,7 @@ class Feed:
         The figure and the recipe of each of its sources (``built.streams`` is True).
     frame
         The upstream result the figure was drawn from (all of it, not only the
-        backlog), to count each layer's rows.
+        backlog), to count each source's rows.
     backlog
         Rows kept per layer.
     """
@@ -38,8 +61,13 @@ class Feed:
     def __init__(self, built: Built, frame: pd.DataFrame, backlog: int) -> None:
         self.built = built
         self.backlog = backlog
+        by_source: dict[int, list[int]] = {}
+        for i, layer in enumerate(built.layers):
+            by_source.setdefault(id(layer.source), []).append(i)
+        self.sinks = [Sink(built.layers, index, backlog) for index in by_source.values()]
         rows = Rows(frame, built.index)
-        self.upstream = [_count(rows.mask(layer.match), len(rows)) for layer in built.layers]
+        masks = [rows.mask(layer.match) for layer in built.layers]
+        self.upstream = [_count(sink.mask(masks), len(rows)) for sink in self.sinks]
 
     def rows(self, added: pd.DataFrame, removed: pd.DataFrame | None) -> bool:
         """Stream ``added`` and drop ``removed`` (the oldest rows); False: a new group."""
@@ -48,14 +76,16 @@ class Feed:
         if not _covers(new, self.built.layers, masks):
             return False
         gone = Rows(removed, self.built.index) if removed is not None and len(removed) else None
-        for i, (layer, mask) in enumerate(zip(self.built.layers, masks, strict=True)):
+        gone_masks = [gone.mask(layer.match) for layer in self.built.layers] if gone else []
+        for i, sink in enumerate(self.sinks):
+            mask = sink.mask(masks)
             count = _count(mask, len(new))
-            drop = _count(gone.mask(layer.match), len(gone)) if gone is not None else 0
+            drop = _count(sink.mask(gone_masks), len(gone)) if gone is not None else 0
             self.upstream[i] = max(0, self.upstream[i] + count - drop)
             if not count and not drop:
                 continue
-            target = min(self.backlog, self.upstream[i])
-            cds_ops.append(layer.source, new.compute(layer, mask), target, slack(target))
+            target = min(sink.keep, self.upstream[i])
+            cds_ops.append(sink.source, new.compute(sink.recipe, mask), target, slack(target))
         self.built.refactor()  # a categorical x axis (rare for a series) gains new values
         return True
 
@@ -65,13 +95,14 @@ class Feed:
         masks = [rows.mask(layer.match) for layer in self.built.layers]
         if not _covers(rows, self.built.layers, masks):
             return False
-        for i, (layer, mask) in enumerate(zip(self.built.layers, masks, strict=True)):
+        for i, sink in enumerate(self.sinks):
+            mask = sink.mask(masks)
             self.upstream[i] = _count(mask, len(rows))
             if mask is not None:
-                mask = mask & (np.cumsum(mask[::-1])[::-1] <= self.backlog)
-            elif len(rows) > self.backlog:
-                mask = np.arange(len(rows)) >= len(rows) - self.backlog
-            cds_ops.sync(layer.source, rows.compute(layer, mask))
+                mask = mask & (np.cumsum(mask[::-1])[::-1] <= sink.keep)
+            elif len(rows) > sink.keep:
+                mask = np.arange(len(rows)) >= len(rows) - sink.keep
+            cds_ops.sync(sink.source, rows.compute(sink.recipe, mask))
         self.built.refactor()
         return True
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from bokeh.models import DataRange1d, Range1d, Step, VArea
-from view_pages import message_bytes, rows
+from view_pages import message_bytes, rows, visible
 
 from livedash.delta import Delta
 
@@ -18,14 +18,17 @@ def feed(page, chunks):
 
 
 def check_tail(page, data: pd.DataFrame, backlog: int, y: str | list[str] = "a") -> None:
-    """Every layer holds the last ``backlog`` rows of its group (or y column), in order."""
-    ys = [y] * len(page.view.built.layers) if isinstance(y, str) else y
-    for layer, column in zip(page.view.built.layers, ys, strict=True):
-        part = data
+    """Every layer draws the rows of its group (or y column) among the last ``backlog``
+    (``by`` groups sharing one source: among the last ``backlog`` x groups), in order."""
+    layers = page.view.built.layers
+    ys = [y] * len(layers) if isinstance(y, str) else y
+    for layer, column in zip(layers, ys, strict=True):
+        sharing = sum(other.source is layer.source for other in layers)
+        part = data.tail(backlog * sharing) if sharing > 1 else data
         for col, value in layer.match.items():
             part = part[part[col] == value]
-        want = part.tail(backlog)
-        got = layer.source.data
+        want = part.tail(backlog) if sharing == 1 else part
+        got = visible(layer.renderer)
         assert np.array_equal(np.asarray(got[column], dtype=float), want[column].to_numpy())
         assert np.array_equal(np.asarray(got["time"]), want.index.to_numpy())
 
@@ -85,13 +88,17 @@ def test_window_removal_rolls_over_exactly(page):
     check_tail(p, data, 1000)
 
 
-def test_window_removal_per_group(page):
+@pytest.mark.parametrize("kind, rollovers", [
+    ("line", [30]),  # the groups share one source: it keeps the 30 rows upstream
+    ("area", [10, 10, 10]),  # a source per group: each keeps its 10
+])
+def test_window_removal_per_group(page, kind, rollovers):
     data = rows(0, 30)
-    p = page(data, kind="line", y="a", by="sensor", backlog=1000)
+    p = page(data, kind=kind, y="a", by="sensor", backlog=1000)
     new = rows(30, 6)
     p.view.apply(Delta.rows(new, data.iloc[:6]))  # two rows of each sensor leave
     data = pd.concat([data.iloc[6:], new])
-    assert {e.rollover for e in p.take()} == {10}
+    assert [e.rollover for e in p.take()] == rollovers
     check_tail(p, data, 1000)
 
 
@@ -278,3 +285,117 @@ def test_cpu_per_update_against_raw_bokeh(page):
     mine, base = min(ours() for _ in range(3)), min(raw() for _ in range(3))
     print(f"\nserver time per session update: livedash {mine:.3f} ms, raw cds.stream "
           f"{base:.3f} ms, ratio {mine / base:.2f}")
+
+
+@pytest.mark.parametrize("kind", ["line", "scatter", "points", "step"])
+def test_by_groups_get_one_stream_of_exactly_the_new_rows(page, kind):
+    """The groups share one source, each renderer filtered to its group in the browser: a
+    tick is one stream, not one per group, and it is not larger than raw Bokeh's."""
+    from bokeh.document import Document
+    from bokeh.models import ColumnDataSource, GroupFilter
+
+    p = page(rows(0, 300), kind=kind, y="a", by="sensor", backlog=100)
+    layers = p.view.built.layers
+    assert len({id(layer.source) for layer in layers}) == 1
+    assert [(f.column_name, f.group) for f in (layer.renderer.view.filter for layer in layers)
+            if isinstance(f, GroupFilter)] == [("sensor", layer.match["sensor"])
+                                               for layer in layers]
+    data = rows(0, 300)
+    for start, n in ((300, 10), (310, 1), (311, 7)):
+        chunk = rows(start, n)
+        p.view.apply(Delta.rows(chunk))
+        data = pd.concat([data, chunk])
+        events = p.take()
+        (event,) = events
+        assert type(event).__name__ == "ColumnsStreamedEvent" and event.rollover == 300
+        assert np.array_equal(event.data["time"], chunk.index.to_numpy())
+        assert np.array_equal(event.data["a"], chunk["a"].to_numpy())
+        assert list(event.data["sensor"]) == list(chunk["sensor"])
+        check_tail(p, data, 100)
+    doc, raw_events = Document(), []
+    raw = ColumnDataSource({"time": data.index.to_numpy()[-300:], "a": data["a"].to_numpy()[-300:],
+                            "sensor": data["sensor"].to_numpy(dtype=object)[-300:]})
+    doc.add_root(raw)
+    doc.on_change(raw_events.append)
+    chunk = rows(318, 10)
+    raw.stream({"time": chunk.index.to_numpy(), "a": chunk["a"].to_numpy(),
+                "sensor": chunk["sensor"].to_numpy(dtype=object)}, rollover=300)
+    p.view.apply(Delta.rows(chunk))
+    assert p.wire_bytes(p.take()) <= 1.5 * message_bytes(raw_events)
+
+
+def test_by_groups_keep_backlog_times_groups_rows(page):
+    """One source keeps the last backlog x groups rows of all groups: a busy group shows
+    more rows than a quiet one, every group the same recent span, and nothing is resent."""
+    data = rows(0, 30)
+    p = page(data, kind="line", y="a", by="sensor", backlog=5)
+    assert len(visible(p.view.built.layers[0].renderer)["a"]) == 5  # 15 rows, 5 per sensor
+    for start in range(30, 60, 6):
+        busy = rows(start, 6).assign(sensor=["s1"] * 5 + ["s2"])
+        p.view.apply(Delta.rows(busy))
+        data = pd.concat([data, busy])
+        assert [(type(e).__name__, e.rollover) for e in p.take()] == \
+            [("ColumnsStreamedEvent", 15)]
+    check_tail(p, data, 5)
+    shown = {layer.match["sensor"]: len(visible(layer.renderer)["a"])
+             for layer in p.view.built.layers}
+    assert shown == {"s1": 12, "s2": 3, "s3": 0}  # the last 15 rows: s3 has none left
+
+
+def test_by_line_tooltips_read_the_hovered_point(page):
+    """BokehJS reads a filtered Line's hovered row from the whole source at the index
+    within its group, so the tooltips name the point itself and the renderer's group."""
+    from bokeh.models import HoverTool
+
+    line = page(rows(0, 9), kind="line", y="a", by="sensor").view.built
+    (tool,) = line.figure.select(HoverTool)
+    assert tool.tooltips == [("sensor", "$name"), ("time", "$snap_x{%F %T}"), ("a", "$snap_y")]
+    assert dict(tool.formatters) == {"$snap_x": "datetime"} and tool.line_policy == "nearest"
+    assert [layer.renderer.name for layer in line.layers] == ["s1", "s2", "s3"]
+    numbered = page(rows(0, 9).assign(n=np.arange(9) % 2 + 0.5), kind="line", y="a", by="n")
+    assert [layer.renderer.name for layer in numbered.view.built.layers] == ["0.500", "1.500"]
+    markers = page(rows(0, 9), kind="scatter", y="a", by="sensor").view.built
+    (tool,) = markers.figure.select(HoverTool)  # markers convert the index: left as drawn
+    assert tool.tooltips[0] == ("sensor", "@{sensor}")
+
+
+def test_shared_lines_do_not_log_bokeh_validation_errors(page, caplog):
+    """Bokeh's E-1024 (filters on connected glyphs, a BokehJS 2 limit) is not logged for
+    livedash's lines, and still is for any other."""
+    from bokeh.document import Document
+    from bokeh.models import CDSView, ColumnDataSource, GroupFilter
+    from bokeh.plotting import figure as bokeh_figure
+
+    p = page(rows(0, 9), kind="line", y="a", by="sensor")
+    with caplog.at_level("ERROR", logger="bokeh.core.validation.check"):
+        p.doc.validate()
+    assert "E-1024" not in caplog.text
+    other = bokeh_figure()
+    other.line("x", "y", source=ColumnDataSource({"x": [1, 2], "y": [1, 2], "g": ["a", "a"]}),
+               view=CDSView(filter=GroupFilter(column_name="g", group="a")))
+    doc = Document()
+    doc.add_root(other)
+    with caplog.at_level("ERROR", logger="bokeh.core.validation.check"):
+        doc.validate()
+    assert "E-1024" in caplog.text
+
+
+def test_by_groups_of_two_columns(page):
+    """Markers filter on both columns; a line whose tooltips name two groups keeps a
+    source per group (its tooltips cannot be read from the point)."""
+    from bokeh.models import IntersectionFilter
+
+    data = rows(0, 12).assign(kind=np.arange(12) % 2)
+    markers = page(data, kind="scatter", y="a", by=["sensor", "kind"])
+    layers = markers.view.built.layers
+    assert len(layers) == 6 and len({id(layer.source) for layer in layers}) == 1
+    assert all(isinstance(layer.renderer.view.filter, IntersectionFilter) for layer in layers)
+    chunk = rows(12, 6).assign(kind=np.arange(12, 18) % 2)
+    markers.view.apply(Delta.rows(chunk))
+    assert markers.kinds() == ["ColumnsStreamedEvent"]
+    check_tail(markers, pd.concat([data, chunk]), 1000)
+    lines = page(data, kind="line", y="a", by=["sensor", "kind"])
+    assert len({id(layer.source) for layer in lines.view.built.layers}) == 6
+    lines.view.apply(Delta.rows(chunk))
+    assert set(lines.kinds()) == {"ColumnsStreamedEvent"}
+    check_tail(lines, pd.concat([data, chunk]), 1000)

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 from bokeh.document import Document
 from bokeh.document.events import DocumentChangedEvent
-from bokeh.models import ColumnDataSource
+from bokeh.models import AllIndices, ColumnDataSource, GroupFilter, IntersectionFilter
+from bokeh.models.filters import Filter
+from bokeh.models.renderers import GlyphRenderer
 from bokeh.protocol import Protocol
 
 SENSORS = np.array(["s1", "s2", "s3"])
@@ -53,3 +55,22 @@ def message_bytes(events: list[DocumentChangedEvent]) -> int:
     for buffer in msg.buffers:
         size += len(f'{{"id":"{buffer.id}"}}') + len(buffer.to_bytes())
     return size
+
+
+def visible(renderer: GlyphRenderer) -> dict[str, np.ndarray]:
+    """The rows of its source that ``renderer`` draws: its view's filter applied as
+    BokehJS applies it (``GroupFilter``: equal values; ``IntersectionFilter``: all)."""
+    data = {k: np.asarray(v) for k, v in renderer.data_source.data.items()}
+    size = len(next(iter(data.values()))) if data else 0
+    keep = _kept(renderer.view.filter, data, size)
+    return {k: v[keep] for k, v in data.items()}
+
+
+def _kept(flt: Filter, data: dict[str, np.ndarray], size: int) -> np.ndarray:
+    if isinstance(flt, AllIndices):
+        return np.ones(size, dtype=bool)
+    if isinstance(flt, GroupFilter):
+        return np.asarray(data[flt.column_name] == flt.group, dtype=bool)
+    if isinstance(flt, IntersectionFilter):
+        return np.logical_and.reduce([_kept(f, data, size) for f in flt.operands])
+    raise AssertionError(f"filter not understood here: {flt}")
