@@ -2,7 +2,8 @@
 
 Run as ``python view_browser_app.py PORT``. Each session applies twelve changes to its
 charts (rows added, a window dropping more than arrives, a large drop) and reports the
-server-side source lengths and sums in a Div named ``report``.
+server-side source lengths and sums, and what each renderer draws (its view's rows of
+the source), in a Div named ``report``.
 """
 from __future__ import annotations
 
@@ -28,12 +29,16 @@ CHANGES = [(10, 10), (5, 8), (5, 8), (0, 40), (10, 2), (5, 5)]  # (rows added, r
 
 def app() -> pn.viewable.Viewable:
     sys.path.insert(0, str(Path(__file__).parent))
-    from view_pages import rows
+    from view_pages import rows, visible
 
     memo, base = Memo(), rows(0, 100)
-    views = {kind: Chart(ViewSpec(data="src", kind=kind, y="a", by=by), ViewContext(kind, base,
-                                                                                  False), memo)
-             for kind, by in (("line", None), ("area", "sensor"), ("step", None))}
+    views = {name: Chart(ViewSpec(data="src", kind=kind, y="a", by=by, backlog=backlog),
+                         ViewContext(name, base, False), memo)
+             for name, kind, by, backlog in (
+                 ("line", "line", None, 1000), ("area", "area", "sensor", 1000),
+                 ("step", "step", None, 1000),
+                 # by groups sharing one source, which rolls over at 3 x 20 rows
+                 ("line_by", "line", "sensor", 20), ("scatter_by", "scatter", "sensor", 20))}
     # raw Bokeh, streamed with a rollover below the current length (a shrink)
     raw = ColumnDataSource({"x": np.arange(100.0), "y": np.arange(100.0)}, name="raw")
     fig = figure(height=150)
@@ -53,10 +58,14 @@ def app() -> pn.viewable.Viewable:
         size = len(raw.data["x"])
         raw.stream({"x": np.arange(size, size + 2.0), "y": np.arange(size, size + 2.0)},
                    rollover=size - 3)
-        out: dict[str, object] = {
-            f"{name}/{i}": [len(layer.source.data["a"]), float(np.sum(layer.source.data["a"]))]
-            for name, view in views.items() for i, layer in enumerate(view.built.layers)}
-        report.text = json.dumps({**out, "raw": len(raw.data["x"]), "ticks": state["ticks"]})
+        sources = {id(layer.source): layer.source.data["a"]
+                   for view in views.values() for layer in view.built.layers}
+        drawn = {f"{name}/{i}": visible(layer.renderer)["a"]
+                 for name, view in views.items() for i, layer in enumerate(view.built.layers)}
+        report.text = json.dumps({
+            "sources": [[len(a), float(np.sum(a))] for a in sources.values()],
+            "layers": {k: [len(a), float(np.sum(a))] for k, a in drawn.items()},
+            "raw": len(raw.data["x"]), "ticks": state["ticks"]})
 
     pn.state.add_periodic_callback(tick, 200, count=TICKS)
     return pn.Column(*(v.panel for v in views.values()), pn.pane.Bokeh(fig),
