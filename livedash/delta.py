@@ -10,53 +10,84 @@ Two shapes flow through livedash:
   time window), ``result`` holds the complete new result as well.
 * **whole**: ``added`` and ``removed`` are ``None`` and ``result`` is the complete new
   result (an aggregate, a matrix). Views replace their data.
+
+Steps read and write the parts as :class:`~livedash.rows.Rows` (``added_rows`` ...);
+``added``, ``removed`` and ``result`` are the same rows as DataFrames, made on first use
+and shared by everyone who asks (every session sees the very same objects).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
+from .rows import Rows
 
-@dataclass(frozen=True, slots=True)
+Part = pd.DataFrame | Rows
+
+
+def _rows(part: Part | None) -> Rows | None:
+    return None if part is None else Rows.of(part)
+
+
 class Delta:
-    added: pd.DataFrame | None
-    removed: pd.DataFrame | None
-    result: pd.DataFrame | None = None
+    __slots__ = ("added_rows", "removed_rows", "result_rows")
+
+    def __init__(self, added: Part | None, removed: Part | None, result: Part | None = None):
+        self.added_rows = _rows(added)
+        self.removed_rows = _rows(removed)
+        self.result_rows = _rows(result)
+
+    @property
+    def added(self) -> pd.DataFrame | None:
+        return None if self.added_rows is None else self.added_rows.frame
+
+    @property
+    def removed(self) -> pd.DataFrame | None:
+        return None if self.removed_rows is None else self.removed_rows.frame
+
+    @property
+    def result(self) -> pd.DataFrame | None:
+        return None if self.result_rows is None else self.result_rows.frame
 
     @property
     def is_rows(self) -> bool:
         """True when the change is expressed as rows added and removed."""
-        return self.added is not None
+        return self.added_rows is not None
 
     @property
     def is_prefix(self) -> bool:
         """True when removed rows were the oldest ones (views can simply roll over)."""
-        return self.added is not None and self.result is None
+        return self.added_rows is not None and self.result_rows is None
 
     @classmethod
-    def rows(cls, added: pd.DataFrame, removed: pd.DataFrame | None = None,
-             result: pd.DataFrame | None = None) -> "Delta":
-        if removed is None:
-            removed = added.iloc[:0]
-        return cls(added, removed, result)
+    def rows(cls, added: Part, removed: Part | None = None,
+             result: Part | None = None) -> "Delta":
+        added_rows = Rows.of(added)
+        return cls(added_rows, added_rows[0:0] if removed is None else removed, result)
 
     @classmethod
-    def whole(cls, result: pd.DataFrame) -> "Delta":
+    def whole(cls, result: Part) -> "Delta":
         return cls(None, None, result)
 
     @property
     def empty(self) -> bool:
         """True when nothing changed."""
-        if self.added is None:
+        if self.added_rows is None:
             return False
-        return len(self.added) == 0 and len(self.removed) == 0 and self.result is None
+        assert self.removed_rows is not None
+        return len(self.added_rows) == 0 and len(self.removed_rows) == 0 and \
+            self.result_rows is None
+
+    def __repr__(self) -> str:
+        if self.added_rows is None:
+            return f"Delta.whole({self.result_rows!r})"
+        return f"Delta(+{len(self.added_rows)}, -{len(self.removed_rows or ())}, " \
+            f"result={self.result_rows!r})"
 
 
 def apply(current: pd.DataFrame | None, delta: Delta) -> pd.DataFrame:
     """The result after ``delta``, given the result before it (the reference semantics).
 
-    Runtime nodes keep their result with this; tests use it to follow a step's output.
+    Tests use it to follow a step's output.
     """
     if delta.result is not None:
         return delta.result

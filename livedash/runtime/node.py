@@ -60,16 +60,19 @@ class Node:
             if delta.empty:
                 return
             self.whole = not delta.is_rows
-            if delta.result is not None:
-                self.retained.replace(delta.result)
+            if delta.result_rows is not None:
+                self.retained.replace(delta.result_rows)
             else:
-                excess = len(delta.removed) - len(self.retained)
-                self.retained.drop_front(len(delta.removed))
-                self.retained.append(delta.added.iloc[excess:] if excess > 0 else delta.added)
-            if delta.is_rows:
-                self.rows_total += len(delta.added)
+                added, removed = delta.added_rows, delta.removed_rows
+                assert added is not None and removed is not None
+                excess = len(removed) - len(self.retained)
+                self.retained.drop_front(len(removed))
+                self.retained.append(added[excess:] if excess > 0 else added)
+            if delta.added_rows is not None:
+                self.rows_total += len(delta.added_rows)
             else:
-                self.rows_total = len(delta.result)
+                assert delta.result_rows is not None
+                self.rows_total = len(delta.result_rows)
             self.version += 1
             for child in self.children:
                 child.feed(delta)

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from ..rows import Rows
 
 
 class ColumnNotFound(KeyError):
@@ -15,7 +19,7 @@ class ColumnNotFound(KeyError):
         return str(self.args[0])
 
 
-def require(frame: pd.DataFrame, names: Iterable[str], where: str) -> None:
+def require(frame: "pd.DataFrame | Rows", names: Iterable[str], where: str) -> None:
     """Raise :class:`ColumnNotFound` for the first of ``names`` missing from ``frame``."""
     columns = [str(c) for c in frame.columns]
     for name in names:

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from pydantic import GetJsonSchemaHandler, field_validator, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from ..rows import Rows
 from ..spec.fields import Model
 from .expr import Expr, parse
 from .rowwise import RowwiseStep
@@ -76,16 +78,23 @@ class DeriveSpec(Model):
 
 
 def _derive(spec: DeriveSpec) -> RowwiseStep:
-    def derive(frame: pd.DataFrame) -> pd.DataFrame:
-        out = frame
+    def derive(rows: Rows) -> Rows:
+        out = rows
         for name, expr in spec.columns.items():
-            value = expr.evaluate(out)
-            if isinstance(value, (pd.Series, pd.Index)):
-                value = value.to_numpy()  # the rows are the frame's rows, whatever the index
-            # assign() copies lazily under pandas copy-on-write, so the input stays intact.
-            out = out.assign(**{name: value})
+            out = out.assign(name, _column(expr.evaluate(out), len(out)))
         return out
     return RowwiseStep(derive)
+
+
+def _column(value: Any, n: int) -> Any:
+    """An expression's value as one column's array of ``n`` rows, typed as pandas would."""
+    if isinstance(value, np.ndarray) and value.ndim == 1 and len(value) == n:
+        return value
+    if isinstance(value, (pd.Series, pd.Index)):
+        return value.to_numpy() if isinstance(value.dtype, np.dtype) else value.array
+    # a constant, or something numpy broadcasts: let pandas pick the dtype, as assign() does
+    column = pd.DataFrame(index=pd.RangeIndex(n)).assign(value=value)["value"]
+    return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
 
 
 def register(registry: Registry) -> None:

@@ -21,6 +21,7 @@ from pydantic import GetJsonSchemaHandler, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from ..rows import Rows
 from ..spec.fields import Model
 from .expr import Expr, parse
 from .rowwise import RowwiseStep
@@ -62,10 +63,10 @@ class FilterSpec(Model):
 
 
 def _keep(spec: FilterSpec) -> RowwiseStep:
-    def keep(frame: pd.DataFrame) -> pd.DataFrame:
-        mask = spec.expr.evaluate(frame)
+    def keep(rows: Rows) -> Rows:
+        mask = spec.expr.evaluate(rows)
         if isinstance(mask, (bool, np.bool_)):
-            return frame if mask else frame.iloc[:0]
+            return rows if mask else rows[0:0]
         dtype = getattr(mask, "dtype", None)
         if dtype is None or not (pd.api.types.is_bool_dtype(dtype) or
                                  pd.api.types.is_object_dtype(dtype)):
@@ -74,7 +75,7 @@ def _keep(spec: FilterSpec) -> RowwiseStep:
         flags = mask if isinstance(mask, np.ndarray) and mask.dtype.kind == "b" else \
             pd.Series(mask).to_numpy(dtype=bool, na_value=False)
         # Positional, so that duplicate index values (equal timestamps) stay correct.
-        return frame[flags]
+        return rows.take(flags)
     return RowwiseStep(keep)
 
 

@@ -37,6 +37,7 @@ from ..durations import format_duration
 from ..spec.fields import Model, Window
 from .aggs import AggOne, is_number
 from .columns import require
+from ..rows import Rows
 from .rowqueue import RowQueue, is_prefix
 from .window import check_time_index
 
@@ -131,7 +132,7 @@ class RollingStep:
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
             assert delta.result is not None
-            self.outputs.replace(delta.result.iloc[:0])
+            self.outputs.replace(Rows.of(delta.result.iloc[:0]))
             self.tail, self.n_in, self.newest = Tail(), 0, None
             return Delta.whole(self._admit(delta.result))
         added, removed = delta.added, delta.removed
@@ -145,7 +146,7 @@ class RollingStep:
                 # the removed ones by index and the columns passed through.
                 same = [c for c in self.outputs.empty().columns
                         if c not in (self.functions or {})]
-                mask = self.outputs.matching(removed, same)
+                mask = self.outputs.matching(Rows.of(removed), same)
                 in_order = is_prefix(mask)
                 gone = self.outputs.delete(mask)
                 self._retail(removed, delta.result.iloc[:len(delta.result) - len(added)])
@@ -155,7 +156,7 @@ class RollingStep:
         return Delta.rows(new, gone if len(gone.columns) else new.iloc[:0],
                           None if in_order else self.outputs.frame())
 
-    def _drop_oldest(self, removed: pd.DataFrame) -> pd.DataFrame:
+    def _drop_oldest(self, removed: pd.DataFrame) -> Rows:
         k = len(removed)
         if self._by_time:
             cutoff = None if self.newest is None else self.newest - self.size
@@ -220,7 +221,7 @@ class RollingStep:
             self.tail.set(stamps, values, np.asarray(stamps > self.newest - self.size))
         elif stamps is None:
             self.tail.set(None, values, slice(max(0, len(added) + held - self.size + 1), None))
-        self.outputs.append(out)
+        self.outputs.append(Rows.of(out))
         return out
 
     def _values(self, stamps: pd.DatetimeIndex | None, values: dict[str, np.ndarray],

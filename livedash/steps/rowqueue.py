@@ -1,62 +1,63 @@
-"""Rows kept in arrival order as a queue of frames: cheap appends and cheap front drops."""
+"""Rows kept in arrival order as a queue of batches: cheap appends and cheap front drops."""
 from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..rows import Rows
+
 
 class RowQueue:
-    """A frame held in pieces, so that appending a chunk or dropping the oldest rows
-    costs the size of the change, not the size of the frame."""
+    """Rows held in pieces (the batches as they came), so that appending a batch or
+    dropping the oldest rows costs the size of the change, not the size of the whole."""
 
     def __init__(self) -> None:
-        self._chunks: deque[pd.DataFrame] = deque()
+        self._chunks: deque[Rows] = deque()
         self._len = 0
-        self._empty: pd.DataFrame | None = None  # the schema, for "no rows" answers
+        self._empty: Rows | None = None  # the schema, for "no rows" answers
 
     def __len__(self) -> int:
         return self._len
 
-    def empty(self) -> pd.DataFrame:
-        """A frame with the columns and no rows."""
-        return self._empty if self._empty is not None else pd.DataFrame()
+    def empty(self) -> Rows:
+        """Rows with the columns and no rows."""
+        return self._empty if self._empty is not None else Rows.of(pd.DataFrame())
 
-    def append(self, frame: pd.DataFrame) -> None:
-        if self._empty is None or len(self._empty.columns) == 0:
-            self._empty = frame.iloc[:0]
-        if len(frame):
-            self._chunks.append(frame)
-            self._len += len(frame)
+    def append(self, rows: Rows) -> None:
+        if self._empty is None or (not self._empty.names and rows.names):
+            self._empty = rows[0:0]
+        if len(rows):
+            self._chunks.append(rows)
+            self._len += len(rows)
 
-    def replace(self, frame: pd.DataFrame) -> None:
-        """Hold exactly ``frame`` from now on."""
+    def replace(self, rows: Rows) -> None:
+        """Hold exactly ``rows`` from now on."""
         self._chunks.clear()
         self._len = 0
-        self.append(frame)
+        self._empty = rows[0:0]
+        self.append(rows)
 
-    def chunks(self) -> Iterator[pd.DataFrame]:
+    def chunks(self) -> Iterator[Rows]:
         """The pieces, oldest first (no copy: do not change the queue while iterating)."""
         return iter(self._chunks)
 
-    def last_index(self) -> Any:
-        return self._chunks[-1].index[-1] if self._chunks else None
-
-    def frame(self) -> pd.DataFrame:
-        """All rows as one frame (kept as the single chunk afterwards)."""
+    def rows(self) -> Rows:
+        """All rows as one piece (kept as the single piece afterwards)."""
         if len(self._chunks) == 0:
             return self.empty()
         if len(self._chunks) > 1:
-            whole = pd.concat(list(self._chunks))
-            self._chunks = deque([whole])
+            self._chunks = deque([Rows.concat(list(self._chunks))])
         return self._chunks[0]
 
-    def pop_front(self, n: int) -> pd.DataFrame:
+    def frame(self) -> pd.DataFrame:
+        return self.rows().frame
+
+    def pop_front(self, n: int) -> Rows:
         """Remove and return the ``n`` oldest rows."""
-        taken: list[pd.DataFrame] = []
+        taken: list[Rows] = []
         while n > 0 and self._chunks:
             head = self._chunks[0]
             if len(head) <= n:
@@ -64,22 +65,22 @@ class RowQueue:
                 n -= len(head)
                 self._len -= len(head)
             else:
-                taken.append(head.iloc[:n])
-                self._chunks[0] = head.iloc[n:]
+                taken.append(head[:n])
+                self._chunks[0] = head[n:]
                 self._len -= n
                 n = 0
         if not taken:
             return self.empty()
-        return taken[0] if len(taken) == 1 else pd.concat(taken)
+        return taken[0] if len(taken) == 1 else Rows.concat(taken)
 
-    def delete(self, mask: np.ndarray) -> pd.DataFrame:
+    def delete(self, mask: np.ndarray) -> Rows:
         """Remove and return the rows where ``mask`` (one flag per row, in order) is set."""
-        whole = self.frame()
-        gone = whole.iloc[np.flatnonzero(mask)]
-        self.replace(whole.iloc[np.flatnonzero(~mask)])
+        whole = self.rows()
+        gone = whole.take(np.flatnonzero(mask))
+        self.replace(whole.take(np.flatnonzero(~mask)))
         return gone
 
-    def matching(self, rows: pd.DataFrame, columns: list[Any] | None = None) -> np.ndarray:
+    def matching(self, rows: Rows, columns: list[object] | None = None) -> np.ndarray:
         """One flag per held row: set for the earliest rows equal to ``rows`` (index and
         ``columns``, by default all), each row of ``rows`` matching at most one held row.
 
@@ -91,7 +92,7 @@ class RowQueue:
             return mask
         whole = self.frame()
         columns = list(whole.columns) if columns is None else columns
-        wanted = Counter(_row_hashes(rows[columns]).tolist())
+        wanted = Counter(_row_hashes(rows.frame[columns]).tolist())
         for i, h in enumerate(_row_hashes(whole[columns]).tolist()):
             if wanted.get(h, 0) > 0:
                 wanted[h] -= 1

@@ -1,13 +1,12 @@
-"""Row-wise steps (filter, select, derive): one function applied to every frame of a delta."""
+"""Row-wise steps (filter, select, derive): one function applied to every part of a delta."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
-
 from ..delta import Delta
+from ..rows import Rows
 
-RowFunction = Callable[[pd.DataFrame], pd.DataFrame]
+RowFunction = Callable[[Rows], Rows]
 
 
 class RowwiseStep:
@@ -20,16 +19,16 @@ class RowwiseStep:
     def __init__(self, function: RowFunction):
         self.function = function
 
-    def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
-        # A frame with neither rows nor columns (an idle tick) has nothing to check.
-        if len(frame) == 0 and len(frame.columns) == 0:
-            return frame
-        return self.function(frame)
+    def __call__(self, rows: Rows) -> Rows:
+        # Rows with neither rows nor columns (an idle tick) have nothing to check.
+        if len(rows) == 0 and len(rows.names) == 0:
+            return rows
+        return self.function(rows)
 
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
-            assert delta.result is not None
-            return Delta.whole(self(delta.result))
-        assert delta.added is not None and delta.removed is not None
-        result = None if delta.result is None else self(delta.result)
-        return Delta(self(delta.added), self(delta.removed), result)
+            assert delta.result_rows is not None
+            return Delta.whole(self(delta.result_rows))
+        assert delta.added_rows is not None and delta.removed_rows is not None
+        result = None if delta.result_rows is None else self(delta.result_rows)
+        return Delta(self(delta.added_rows), self(delta.removed_rows), result)

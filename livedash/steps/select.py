@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import GetJsonSchemaHandler, field_validator, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from ..rows import Rows
 from ..spec.fields import Model
 from .columns import require
 from .rowwise import RowwiseStep
@@ -76,9 +76,9 @@ def _names(columns: Any) -> tuple[str, ...]:
 
 
 def _select(spec: SelectSpec) -> RowwiseStep:
-    def select(frame: pd.DataFrame) -> pd.DataFrame:
-        require(frame, spec.columns, "select")
-        return frame[list(spec.columns)]
+    def select(rows: Rows) -> Rows:
+        require(rows, spec.columns, "select")
+        return rows.select(spec.columns)
     return RowwiseStep(select)
 
 

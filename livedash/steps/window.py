@@ -37,6 +37,7 @@ from pydantic_core import CoreSchema
 from ..delta import Delta
 from ..durations import format_duration
 from ..spec.fields import Model, Window
+from ..rows import Rows
 from .rowqueue import RowQueue, is_prefix
 
 if TYPE_CHECKING:
@@ -71,126 +72,163 @@ class WindowSpec(Model):
         return {"anyOf": [*short.get("oneOf", [short]), long]}
 
 
-def check_time_index(frame: pd.DataFrame, what: str) -> None:
-    """Raise a readable error when a time-based step gets a frame without time index."""
-    if len(frame) and not isinstance(frame.index, pd.DatetimeIndex):
-        raise TypeError(f"{what} needs rows indexed by time, but the index is "
-                        f"{type(frame.index).__name__} ({frame.index.dtype}): use a row count, "
-                        "or a source whose rows carry timestamps")
+def check_time_index(frame: pd.DataFrame | Rows, what: str) -> None:
+    """Raise a readable error when a time-based step gets rows without a time index."""
+    if not len(frame):
+        return
+    if isinstance(frame, Rows):
+        if frame.is_time:
+            return
+        index = frame.frame.index
+    elif isinstance(frame.index, pd.DatetimeIndex):
+        return
+    else:
+        index = frame.index
+    raise TypeError(f"{what} needs rows indexed by time, but the index is "
+                    f"{type(index).__name__} ({index.dtype}): use a row count, "
+                    "or a source whose rows carry timestamps")
+
+
+_NAT = np.iinfo(np.int64).min
 
 
 class WindowStep:
-    """State of one ``window`` step: the rows inside the window."""
+    """State of one ``window`` step: the rows inside the window.
+
+    Time is handled as int64 nanoseconds (``NaT`` is the smallest int64, so it is never
+    newer than a cutoff).
+    """
 
     def __init__(self, spec: WindowSpec):
         self.size = spec.size
+        self.span = int(spec.size.value) if isinstance(spec.size, pd.Timedelta) else 0
+        self.label = f"window: {format_duration(spec.size)}" if self.span else "window"
         self.rows = RowQueue()
         self.n_in = 0          # rows in the input's result: count windows hold its tail
-        self.newest: pd.Timestamp | None = None
+        self.newest: int | None = None  # newest index seen, ns
         self.ordered = True    # held index non-decreasing: expiry is a front drop
+        self.last = _NAT       # index of the newest held row when ordered, ns
 
     @property
     def _by_time(self) -> bool:
         return isinstance(self.size, pd.Timedelta)
 
-    def _cutoff(self) -> pd.Timestamp | None:
-        return None if self.newest is None else self.newest - self.size
+    def _cutoff(self) -> int | None:
+        return None if self.newest is None else self.newest - self.span
 
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
-            assert delta.result is not None
-            return Delta.whole(self._whole(delta.result))
-        added, removed = delta.added, delta.removed
+            assert delta.result_rows is not None
+            return Delta.whole(self._whole(delta.result_rows))
+        added, removed = delta.added_rows, delta.removed_rows
         assert added is not None and removed is not None
-        gone: list[pd.DataFrame] = []
+        gone: list[Rows] = []
         in_order = True  # the rows leaving are the oldest held ones
         if len(removed):
-            if delta.result is None:  # the oldest input rows left upstream
+            if delta.result_rows is None:  # the oldest input rows left upstream
                 gone.append(self.rows.pop_front(self._held_among_oldest(removed)))
             else:
                 mask = self.rows.matching(self._possibly_held(removed))
                 in_order = is_prefix(mask)
                 gone.append(self.rows.pop_front(int(mask.sum())) if in_order
                             else self.rows.delete(mask))
-        self.n_in = len(delta.result) if delta.result is not None \
+                self._reorder()
+        self.n_in = len(delta.result_rows) if delta.result_rows is not None \
             else self.n_in + len(added) - len(removed)
         if self._by_time:
             kept, expired_in_order = self._admit_by_time(added, gone)
             in_order = in_order and expired_in_order
         else:
-            kept = added.iloc[-self.size:] if len(added) > self.size else added
+            kept = added[-self.size:] if len(added) > self.size else added
             self.rows.append(kept)
             gone.append(self.rows.pop_front(max(0, len(self.rows) - self.size)))
         pieces = [g for g in gone if len(g)]
-        out_removed = pd.concat(pieces) if len(pieces) > 1 else \
-            pieces[0] if pieces else added.iloc[:0]
-        return Delta.rows(kept, out_removed, None if in_order else self.rows.frame())
+        out_removed = Rows.concat(pieces) if len(pieces) > 1 else \
+            pieces[0] if pieces else added[0:0]
+        return Delta.rows(kept, out_removed, None if in_order else self.rows.rows())
 
-    def _held_among_oldest(self, removed: pd.DataFrame) -> int:
+    def _held_among_oldest(self, removed: Rows) -> int:
         """How many of the input's oldest rows, now removed, this window holds."""
         if self._by_time:
             cutoff = self._cutoff()
             # The window holds every input row newer than the cutoff, in input order.
-            return 0 if cutoff is None else int((removed.index > cutoff).sum())
+            return 0 if cutoff is None else int((removed.index_i8 > cutoff).sum())
         # A count window holds the newest rows of the input: a suffix of it.
         return max(0, len(removed) - (self.n_in - len(self.rows)))
 
-    def _possibly_held(self, removed: pd.DataFrame) -> pd.DataFrame:
+    def _possibly_held(self, removed: Rows) -> Rows:
         cutoff = self._cutoff() if self._by_time else None
-        return removed if cutoff is None else removed[removed.index > cutoff]
+        return removed if cutoff is None else removed.take(removed.index_i8 > cutoff)
 
-    def _admit_by_time(self, added: pd.DataFrame,
-                       gone: list[pd.DataFrame]) -> tuple[pd.DataFrame, bool]:
+    def _reorder(self) -> None:
+        """Note whether the held rows are in time order, and the newest held time."""
+        if not self._by_time:
+            return
+        held = self.rows.rows().index_i8 if len(self.rows) else np.empty(0, np.int64)
+        self.ordered = bool(len(held) < 2 or (np.diff(held) >= 0).all())
+        self.last = int(held[-1]) if len(held) else _NAT
+
+    def _admit_by_time(self, added: Rows, gone: list[Rows]) -> tuple[Rows, bool]:
         """Expire held rows by the newest timestamp, then keep the new rows still inside."""
-        check_time_index(added, f"window: {format_duration(self.size)}")
-        if len(added):
-            top = added.index.max()
-            if top is not pd.NaT and (self.newest is None or top > self.newest):
+        check_time_index(added, self.label)
+        times = added.index_i8 if len(added) else np.empty(0, np.int64)
+        if len(times):
+            top = int(times.max())
+            if top != _NAT and (self.newest is None or top > self.newest):
                 self.newest = top
         cutoff = self._cutoff()
         if cutoff is None:
-            return added.iloc[:0], True
+            return added[0:0], True
         in_order = True
         if len(self.rows):
             if self.ordered:
                 gone.append(self.rows.pop_front(self._expired_front(cutoff)))
             else:
-                mask = np.asarray(self.rows.frame().index <= cutoff)
+                mask = self.rows.rows().index_i8 <= cutoff
                 in_order = is_prefix(mask)
                 gone.append(self.rows.pop_front(int(mask.sum())) if in_order
                             else self.rows.delete(mask))
-                self.ordered = self.rows.frame().index.is_monotonic_increasing
-        kept = added[np.asarray(added.index > cutoff)] if len(added) else added
+                self._reorder()
+        inside = times > cutoff
+        kept = added.take(inside) if len(added) else added
         if len(kept):
-            last = self.rows.last_index()
-            if not kept.index.is_monotonic_increasing or (last is not None and
-                                                          kept.index[0] < last):
+            kept_times = times[inside]
+            if len(self.rows) == 0:
+                self.last = _NAT
+            if (len(kept_times) > 1 and not (np.diff(kept_times) >= 0).all()) or \
+                    kept_times[0] < self.last:
                 self.ordered = False
+            self.last = max(self.last, int(kept_times[-1]))
             self.rows.append(kept)
         return kept, in_order
 
-    def _expired_front(self, cutoff: pd.Timestamp) -> int:
+    def _expired_front(self, cutoff: int) -> int:
         """Rows at or before ``cutoff`` when the held index is sorted: a front run."""
         n = 0
         for chunk in self.rows.chunks():
-            if chunk.index[-1] <= cutoff:
+            times = chunk.index_i8
+            if times[-1] <= cutoff:
                 n += len(chunk)
                 continue
-            n += int(chunk.index.searchsorted(cutoff, side="right"))
+            n += int(times.searchsorted(cutoff, side="right"))
             break
         return n
 
-    def _whole(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def _whole(self, rows: Rows) -> pd.DataFrame | Rows:
         if self._by_time:
-            check_time_index(frame, f"window: {format_duration(self.size)}")
-            out = frame[np.asarray(frame.index > frame.index.max() - self.size)] \
-                if len(frame) else frame
-            self.newest = frame.index.max() if len(frame) else None
-            self.ordered = out.index.is_monotonic_increasing
+            check_time_index(rows, self.label)
+            if len(rows):
+                times = rows.index_i8
+                self.newest = int(times.max())
+                out = rows.take(times > self.newest - self.span)
+            else:
+                self.newest, out = None, rows
+            self.rows.replace(out)
+            self._reorder()
         else:
-            out = frame.iloc[-self.size:]
-        self.rows.replace(out)
-        self.n_in = len(frame)
+            out = rows[-self.size:] if len(rows) > self.size else rows
+            self.rows.replace(out)
+        self.n_in = len(rows)
         return out
 
 
