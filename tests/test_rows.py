@@ -1,0 +1,116 @@
+"""Rows: the columnar batches steps work on give back exactly the frames pandas would."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from livedash.delta import Delta
+from livedash.rows import Rows
+
+
+def sample(n: int = 6) -> pd.DataFrame:
+    return pd.DataFrame({
+        "name": pd.array([f"s{i}" if i % 4 else None for i in range(n)], dtype="str"),
+        "count": pd.array([i if i % 3 else None for i in range(n)], dtype="Int64"),
+        "value": np.linspace(0, 1, n),
+        "ok": np.arange(n) % 2 == 0,
+        "kind": pd.Categorical(["a", "b"] * (n // 2)),
+    }, index=pd.date_range("2026-01-01", periods=n, freq="1min", tz="Europe/Paris",
+                           name="time"))
+
+
+def same(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_a_frame_comes_back_as_the_same_object_until_changed() -> None:
+    df = sample()
+    assert Rows.of(df).frame is df
+    assert Delta.rows(df).added is df
+
+
+@pytest.mark.parametrize("key", [slice(0, 0), slice(1, 4), slice(-2, None), slice(0, 6)])
+def test_slices_keep_every_dtype_and_the_index(key: slice) -> None:
+    df = sample()
+    same(Rows.of(df)[key].frame, df.iloc[key])
+
+
+def test_slices_of_slices_are_made_only_when_read() -> None:
+    df = sample()
+    part = Rows.of(df)[1:5][1:3]
+    assert len(part) == 2 and part.names == tuple(df.columns)
+    same(part.frame, df.iloc[2:4])
+
+
+def test_take_by_mask_and_positions_matches_pandas() -> None:
+    df = sample()
+    mask = np.array([True, False, True, True, False, True])
+    same(Rows.of(df).take(mask).frame, df[mask])
+    same(Rows.of(df).take(np.array([1, 2, 3, 4], dtype=bool).nonzero()[0]).frame,
+         df.iloc[[0, 1, 2, 3]])
+    same(Rows.of(df).take(np.array([4, 0, 2])).frame, df.iloc[[4, 0, 2]])
+    same(Rows.of(df).take(np.zeros(6, dtype=bool)).frame, df.iloc[:0])
+
+
+def test_a_run_of_rows_keeps_the_index_frequency_as_pandas_does() -> None:
+    df = sample().tz_localize(None)
+    got = Rows.of(df).take(np.array([False, True, True, True, False, False])).frame
+    same(got, df[np.array([False, True, True, True, False, False])])
+    assert got.index.freq == df.index.freq
+
+
+def test_concat_matches_pandas_and_unions_changed_columns() -> None:
+    df = sample()
+    rows = Rows.of(df)
+    same(Rows.concat([rows[0:2], rows[2:3], rows[3:6]]).frame, df)
+    other = df.iloc[3:].assign(extra=1.5)
+    same(Rows.concat([rows[0:3], Rows.of(other)]).frame, pd.concat([df.iloc[:3], other]))
+
+
+def test_select_assign_and_columns() -> None:
+    df = sample()
+    rows = Rows.of(df)
+    same(rows.select(["value", "name"]).frame, df[["value", "name"]])
+    doubled = rows.assign("double", rows.column("value") * 2)
+    same(doubled.frame, df.assign(double=df["value"] * 2))
+    assert doubled.names[-1] == "double" and rows.names == tuple(df.columns)
+    np.testing.assert_array_equal(rows.numeric("count"),
+                                  df["count"].to_numpy(dtype=float, na_value=np.nan))
+    with pytest.raises(KeyError):
+        rows.column("nope")
+
+
+def test_time_index_as_nanoseconds_whatever_its_unit_or_zone() -> None:
+    df = sample()
+    assert Rows.of(df).is_time
+    np.testing.assert_array_equal(Rows.of(df).index_i8, df.index.as_unit("ns").asi8)
+    coarse = df.tz_localize(None)
+    coarse.index = coarse.index.as_unit("s")
+    np.testing.assert_array_equal(Rows.of(coarse).index_i8, coarse.index.as_unit("ns").asi8)
+    assert not Rows.of(df.reset_index(drop=True)).is_time
+
+
+def test_a_range_index_stays_a_range_index() -> None:
+    df = sample().reset_index(drop=True)
+    same(Rows.of(df)[2:5].frame, df.iloc[2:5])
+    assert isinstance(Rows.of(df)[2:5].frame.index, pd.RangeIndex)
+
+
+def test_rows_from_arrays_build_their_frame() -> None:
+    rows = Rows(pd.Index([3, 4], name="i"), ["a", "b"], [np.array([1.0, 2.0]),
+                                                          pd.array(["x", None], dtype="str")])
+    same(rows.frame, pd.DataFrame({"a": [1.0, 2.0], "b": pd.array(["x", None], dtype="str")},
+                                  index=pd.Index([3, 4], name="i")))
+
+
+def test_two_columns_named_alike_are_refused_with_their_name() -> None:
+    df = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    with pytest.raises(ValueError, match="two columns named alike \\(a\\)"):
+        Rows.of(df).column("a")
+
+
+def test_no_columns_no_rows() -> None:
+    rows = Rows.of(pd.DataFrame())
+    assert len(rows) == 0 and rows.names == ()
+    assert len(Rows.concat([rows, rows]).frame) == 0
