@@ -204,11 +204,17 @@ class Rows:
             return Rows(self._index[key], self._names, [a[key] for a in self._arrays],
                         self._index_name)
         # not looked into yet: slice when (and if) a column or the frame is wanted
+        base, key = self, slice(start, stop, step)
+        if self._base is not None and step == 1 and self._base[1].step in (None, 1):
+            # a slice of a slice is one slice of the original: no chain to walk later
+            base, outer = self._base
+            offset = outer.start or 0
+            key = slice(offset + start, offset + max(start, stop))
         rows = Rows.__new__(Rows)
         rows._frame = rows._arrays = rows._index = rows._i8 = None
         rows._names, rows._index_name = self._names, None
         rows._length = len(range(start, stop, step))
-        rows._base = (self, slice(start, stop, step))
+        rows._base = (base, key)
         return rows
 
     def take(self, where: np.ndarray) -> "Rows":

@@ -114,3 +114,11 @@ def test_no_columns_no_rows() -> None:
     rows = Rows.of(pd.DataFrame())
     assert len(rows) == 0 and rows.names == ()
     assert len(Rows.concat([rows, rows]).frame) == 0
+
+
+def test_many_slices_of_slices_read_fast_and_right() -> None:
+    df = pd.DataFrame({"v": np.arange(100_000.0)})
+    rows = Rows.of(df)
+    for _ in range(20_000):  # a window dropping a few rows at a time from a big batch
+        rows = rows[3:]
+    same(rows.frame, df.iloc[60_000:])
