@@ -140,6 +140,8 @@ class Rows:
     @property
     def is_time(self) -> bool:
         """True when the index holds timestamps."""
+        if self._base is not None:
+            return self._base[0].is_time
         if self._frame is not None and self._arrays is None:
             return isinstance(self._frame.index, pd.DatetimeIndex)
         return isinstance(self.index_array.dtype, pd.DatetimeTZDtype) or \
@@ -148,6 +150,9 @@ class Rows:
     @property
     def index_i8(self) -> np.ndarray:
         """A time index as int64 nanoseconds (NaT is the smallest int64)."""
+        if self._i8 is None and self._base is not None:
+            base, key = self._base
+            self._i8 = base.index_i8[key]
         if self._i8 is None:
             values = self.index_array
             if not isinstance(values, np.ndarray):  # DatetimeArray: its numpy values, or
@@ -200,10 +205,7 @@ class Rows:
         start, stop, step = key.indices(self._length)
         if start == 0 and stop == self._length and step == 1:
             return self
-        if self._arrays is not None:
-            return Rows(self._index[key], self._names, [a[key] for a in self._arrays],
-                        self._index_name)
-        # not looked into yet: slice when (and if) a column or the frame is wanted
+        # sliced when (and if) a column or the frame is wanted
         base, key = self, slice(start, stop, step)
         if self._base is not None and step == 1 and self._base[1].step in (None, 1):
             # a slice of a slice is one slice of the original: no chain to walk later
