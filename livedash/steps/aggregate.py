@@ -68,7 +68,7 @@ class AggregateStep(GroupedStep):
         if len(frame):
             return super().pandas(frame)
         assert self.outputs is not None
-        return self._output(GroupState(self.outputs, self.numeric))
+        return self._output(GroupState(self.outputs, self.numeric)).frame
 
 
 def register(registry: Registry) -> None:

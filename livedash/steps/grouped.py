@@ -3,7 +3,7 @@
 Rows deltas update :class:`~livedash.steps.groupstate.GroupState` incrementally; a
 whole input is recomputed with pandas (:func:`~livedash.steps.aggs.pandas_grouped`),
 which is also the reference the incremental result must equal. The output is always a
-whole delta.
+whole delta, made of numpy arrays (no DataFrame is built until someone asks for one).
 
 Notes
 -----
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..delta import Delta
+from ..rows import Rows
 from .aggs import Aggregations, Output, check_types, pandas_grouped
 from .columns import require
 from .groupstate import GroupState
@@ -42,15 +43,22 @@ class GroupedStep:
         self.schema: pd.DataFrame | None = None      # the input's columns, no rows
         self.template: pd.DataFrame | None = None    # pandas on one row: output dtypes
         self.state: GroupState | None = None
-        self.last_whole: pd.DataFrame | None = None  # the input, after a whole delta
+        self.last_whole: Rows | None = None          # the input, after a whole delta
         self._live: np.ndarray | None = None         # live-group mask of the cached order
         self._order = np.zeros(0, dtype=np.int64)
         self._keys: dict[str, Any] = {}
+        self._index: Any = None                      # the output's index, for that order
+        self._index_name: Any = None
+        self._names: list[str] = []
 
     # -- what subclasses change ------------------------------------------------------
     def keys(self, frame: pd.DataFrame) -> list[pd.Series]:
-        """The key columns of ``frame``, as Series named like the output columns."""
+        """The key columns of ``frame``, as Series named like the output columns (pandas)."""
         return [frame[name] for name in self.key_names]
+
+    def key_arrays(self, rows: Rows) -> tuple[list[Any], np.ndarray | None]:
+        """The key columns of ``rows`` as arrays to encode, and rows to leave out (or None)."""
+        return [rows.column(name) for name in self.key_names], None
 
     def input_columns(self) -> list[str]:
         """Columns the input must have, besides the aggregated ones."""
@@ -60,9 +68,9 @@ class GroupedStep:
         """Final touches on pandas' result (resample moves the time into the index)."""
         return frame
 
-    def assemble(self, data: dict[str, Any], rows: int) -> pd.DataFrame:
-        """The output frame from its columns, already in ``finish``'s shape."""
-        return pd.DataFrame(data, index=pd.RangeIndex(rows))
+    def index(self, keys: dict[str, Any], rows: int) -> tuple[Any, Any, dict[str, Any]]:
+        """The output's index, its name and its key columns, in ``finish``'s shape."""
+        return pd.RangeIndex(rows), None, keys
 
     def live(self, state: GroupState) -> np.ndarray:
         return state.live()
@@ -74,39 +82,41 @@ class GroupedStep:
     # -- the step ----------------------------------------------------------------------
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
-            assert delta.result is not None
-            frame = delta.result
-            self._resolve(frame)
-            self.state, self.last_whole = None, frame  # rebuilt if rows deltas follow
+            assert delta.result_rows is not None
+            whole = delta.result_rows
+            self._resolve(whole)
+            self.state, self.last_whole = None, whole  # rebuilt if rows deltas follow
             if self.outputs is None:
                 return Delta.whole(self._nothing())
-            return Delta.whole(self.finish(self.pandas(frame)))
-        added, removed = delta.added, delta.removed
+            return Delta.whole(self.finish(self.pandas(whole.frame)))
+        added, removed = delta.added_rows, delta.removed_rows
         assert added is not None and removed is not None
         self._resolve(added)
         if self.outputs is None:
             return Delta.whole(self._nothing())
         state = self._state()
+        result = delta.result_rows
         if len(removed):
-            if delta.result is None and state.ring is not None:
+            if result is None and state.ring is not None:
                 # The oldest held rows: their codes are known, no need to encode again.
                 state.remove(state.ring.codes()[:len(removed)].copy(), removed, oldest=True)
             else:
-                state.remove(self._encode(removed), removed, oldest=delta.result is None)
-        if delta.result is not None:  # rows left from the middle: hold the new input
-            kept = delta.result.iloc[:len(delta.result) - len(added)]
+                state.remove(self._encode(removed), removed, oldest=result is None)
+        if result is not None:  # rows left from the middle: hold the new input
+            kept = result[0:len(result) - len(added)]
             state.refill(self._encode(kept), kept)
         if len(added):
             state.add(self._encode(added), added)
             if self.template is None:
-                self.template = self.pandas(added.iloc[:1])
+                self.template = self.pandas(added[0:1].frame)
         state.refresh()
         return Delta.whole(self._output(state))
 
-    def _resolve(self, frame: pd.DataFrame) -> None:
-        """Fix the outputs from the first frame that has columns."""
-        if self.outputs is not None or len(frame.columns) == 0:
+    def _resolve(self, rows: Rows) -> None:
+        """Fix the outputs from the first rows that have columns."""
+        if self.outputs is not None or len(rows.names) == 0:
             return
+        frame = rows[0:1].frame
         require(frame, [*self.input_columns(), *self.aggs.named_columns()], self.where)
         outputs = self.aggs.outputs(frame, exclude=self.key_names)
         check_types(frame, outputs, self.where)
@@ -122,13 +132,20 @@ class GroupedStep:
             self._live = None
             if self.last_whole is not None and len(self.last_whole):
                 self.state.add(self._encode(self.last_whole), self.last_whole)
-                self.template = self.pandas(self.last_whole.iloc[:1])
+                self.template = self.pandas(self.last_whole[0:1].frame)
         return self.state
 
-    def _encode(self, frame: pd.DataFrame) -> np.ndarray:
+    def _encode(self, rows: Rows) -> np.ndarray:
         if not self.key_names:
-            return np.zeros(len(frame), dtype=np.int64)
-        return self.encoder.encode(self.keys(frame))
+            return np.zeros(len(rows), dtype=np.int64)
+        columns, missing = self.key_arrays(rows)
+        if missing is None or not missing.any():
+            return self.encoder.encode(columns)
+        codes = np.full(len(rows), -1, dtype=np.int64)
+        present = np.flatnonzero(~missing)
+        if len(present):
+            codes[present] = self.encoder.encode([c[present] for c in columns])
+        return codes
 
     def _nothing(self) -> pd.DataFrame:
         """The output before any column is known."""
@@ -136,22 +153,25 @@ class GroupedStep:
                                     for c, fns, listed in self.aggs.columns for fn in fns)]
         return self.finish(pd.DataFrame({name: [] for name in names}))
 
-    def _output(self, state: GroupState) -> pd.DataFrame:
+    def _output(self, state: GroupState) -> Rows:
         assert self.outputs is not None and self.schema is not None
         live = self.live(state)
         if len(live) == 0:
-            return self.finish(self.pandas(self.schema))
+            self._live = None
+            return Rows.of(self.finish(self.pandas(self.schema)))
         mask = state.rows > 0
         if self._live is None or not np.array_equal(mask, self._live):
-            # Groups came or went: sort again, and rebuild the key columns.
+            # Groups came or went: sort again, and rebuild the key columns and the index.
             self._live = mask
             self._order = self.encoder.sorted_codes(live) if self.key_names else live
-            self._keys = {name: self._typed(name, self.encoder.key_column(self._order, i))
-                          for i, name in enumerate(self.key_names)}
-        data = dict(self._keys)
+            keys = {name: self._typed(name, self.encoder.key_column(self._order, i))
+                    for i, name in enumerate(self.key_names)}
+            self._index, self._index_name, self._keys = self.index(keys, len(self._order))
+            self._names = [*self._keys, *(out.name for out in self.outputs)]
+        arrays = list(self._keys.values())
         for out in self.outputs:
-            data[out.name] = self._typed(out.name, state.result(out, self._order))
-        return self.assemble(data, len(self._order))
+            arrays.append(self._typed(out.name, state.result(out, self._order)))
+        return Rows(self._index, self._names, arrays, self._index_name)
 
     def _typed(self, name: str, values: Any) -> Any:
         """``values`` in the type pandas gives column ``name``."""
@@ -168,6 +188,7 @@ class GroupedStep:
             if dtype.kind == "f":
                 return values
         try:
-            return pd.array(list(values), dtype=dtype)
+            typed = pd.array(list(values), dtype=dtype)
         except (TypeError, ValueError):
             return values
+        return typed.to_numpy() if isinstance(dtype, np.dtype) else typed

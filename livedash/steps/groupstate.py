@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..rows import Rows
 from .aggs import Output
 from .rowring import RowRing
 
@@ -20,11 +21,14 @@ SUMS = frozenset({"sum", "mean", "std", "var"})
 HELD = frozenset({"min", "max", "first", "last", "median"})  # need the rows on removal
 
 
-def values_of(frame: pd.DataFrame, column: str, numeric: bool) -> np.ndarray:
+def values_of(rows: Rows, column: str, numeric: bool) -> np.ndarray:
     """A column as float64 (NaN for missing) when numeric, else as objects."""
     if numeric:
-        return frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
-    return frame[column].to_numpy(dtype=object)
+        return rows.numeric(column)
+    values = rows.column(column)
+    if isinstance(values, np.ndarray) and values.dtype.kind not in "mM":
+        return values if values.dtype == object else values.astype(object)
+    return pd.Series(values, copy=False).to_numpy(dtype=object)
 
 
 def _present(values: np.ndarray) -> np.ndarray:
@@ -193,9 +197,9 @@ class GroupState:
                 col.grow(size)
         return size
 
-    def add(self, codes: np.ndarray, frame: pd.DataFrame) -> None:
+    def add(self, codes: np.ndarray, rows: Rows) -> None:
         """Rows appended at the end of the input."""
-        values = {n: values_of(frame, n, c.numeric) for n, c in self.columns.items()}
+        values = {n: values_of(rows, n, c.numeric) for n, c in self.columns.items()}
         if self.ring is not None:
             self.ring.append(codes, {n: values[n] for n, c in self.columns.items() if c.held})
         keep = codes >= 0
@@ -205,21 +209,21 @@ class GroupState:
         for name, col in self.columns.items():
             col.add(codes, values[name][keep], size)
 
-    def remove(self, codes: np.ndarray, frame: pd.DataFrame, oldest: bool) -> None:
+    def remove(self, codes: np.ndarray, rows: Rows, oldest: bool) -> None:
         """Rows that left the input: the oldest held ones when ``oldest``."""
         keep = codes >= 0
         size = len(self.rows)
         self.rows -= np.bincount(codes[keep], minlength=size)
         for name, col in self.columns.items():
-            col.remove(codes[keep], values_of(frame, name, col.numeric)[keep], size)
+            col.remove(codes[keep], values_of(rows, name, col.numeric)[keep], size)
         if oldest and self.ring is not None:
             self.ring.drop_front(len(codes))
 
-    def refill(self, codes: np.ndarray, frame: pd.DataFrame) -> None:
+    def refill(self, codes: np.ndarray, rows: Rows) -> None:
         """Hold exactly these rows (after rows left from the middle of the input)."""
         if self.ring is not None:
             self.ring.clear()
-            self.ring.append(codes, {n: values_of(frame, n, c.numeric)
+            self.ring.append(codes, {n: values_of(rows, n, c.numeric)
                                      for n, c in self.columns.items() if c.held})
 
     def refresh(self) -> None:

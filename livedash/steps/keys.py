@@ -10,6 +10,14 @@ import pandas as pd
 SMALL = 64  # rows up to which encoding goes row by row
 
 
+def _normal(column: Any) -> Any:
+    """Times as pandas arrays: their items are Timestamps whichever way they are read
+    (numpy's ``tolist`` gives plain integers for nanoseconds)."""
+    if isinstance(column, np.ndarray) and column.dtype.kind in "mM":
+        return pd.array(column)
+    return column
+
+
 def _missing(value: Any) -> bool:
     return value is None or value is pd.NaT or value is pd.NA or (
         isinstance(value, float) and value != value)
@@ -38,6 +46,7 @@ class KeyEncoder:
 
     def encode(self, columns: Sequence[Any]) -> np.ndarray:
         """One code per row for key ``columns`` (arrays, Series or Indexes of equal length)."""
+        columns = [_normal(c) for c in columns]
         n = len(columns[0]) if columns else 0
         if n <= SMALL:
             return self._encode_rows(columns, n)
@@ -71,6 +80,11 @@ class KeyEncoder:
     def _encode_rows(self, columns: Sequence[Any], n: int) -> np.ndarray:
         """Row by row: for a few rows a dict look-up beats pandas' fixed costs."""
         lists = [c.tolist() if hasattr(c, "tolist") else list(c) for c in columns]
+        get = self.codes.get
+        if len(lists) == 1:  # the common case: one key column, every key already known
+            found = [get((v,)) for v in lists[0]]
+            if None not in found:
+                return np.array(found, dtype=np.int64)
         codes = np.empty(n, dtype=np.int64)
         for i, key in enumerate(zip(*lists)):
             code = self.codes.get(key)

@@ -24,16 +24,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from pydantic import field_validator, model_validator
 
 from ..durations import format_duration
 from ..spec.fields import Duration, Model
+from ..rows import Rows
 from .aggs import AggOhlc
 from .grouped import GroupedStep
 from .keyspec import check_no_clash, key_names
 from .window import check_time_index
 
+_NAT = np.iinfo(np.int64).min
 BUCKET = "__bucket__"  # the bucket start while it is still a key column
 
 if TYPE_CHECKING:
@@ -80,6 +83,7 @@ class ResampleStep(GroupedStep):
         self.every = spec.every
         self.by = list(spec.by)
         self.index_name: Any = None
+        self.every_ns = int(pd.Timedelta(spec.every).value)
 
     def keys(self, frame: pd.DataFrame) -> list[pd.Series]:
         check_time_index(frame, f"resample every {format_duration(self.every)}")
@@ -89,6 +93,37 @@ class ResampleStep(GroupedStep):
         bucket = pd.Series(index.floor(self.every), index=frame.index, name=BUCKET)
         return [bucket, *(frame[name] for name in self.by)]
 
+    def key_arrays(self, rows: Rows) -> tuple[list[Any], np.ndarray | None]:
+        """The bucket start (int64 ns, UTC) and the ``by`` columns; rows without a time
+        are left out."""
+        check_time_index(rows, f"resample every {format_duration(self.every)}")
+        self.index_name = rows.index_name
+        values = rows.index_array
+        if isinstance(values, np.ndarray):  # no time zone: floor the nanoseconds
+            times = rows.index_i8
+            bucket = times - np.remainder(times, self.every_ns)
+        else:  # a time zone: pandas floors the local time
+            floored = pd.DatetimeIndex(values).floor(self.every).as_unit("ns")
+            times = bucket = floored.asi8
+        missing = times == _NAT
+        return [bucket, *(rows.column(name) for name in self.by)], \
+            missing if missing.any() else None
+
+    def index(self, keys: dict[str, Any], rows: int) -> tuple[Any, Any, dict[str, Any]]:
+        keys = dict(keys)
+        buckets = np.asarray(keys.pop(BUCKET), dtype=np.int64)
+        index = pd.DatetimeIndex(buckets.view("M8[ns]"), name=self.index_name)
+        dtype = self.template[BUCKET].dtype if self.template is not None else None
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            index = index.tz_localize("UTC").tz_convert(dtype.tz)
+        if dtype is not None and index.dtype != dtype:
+            index = index.as_unit(dtype.unit if isinstance(dtype, pd.DatetimeTZDtype)
+                                  else np.datetime_data(dtype)[0])
+        return index, self.index_name, keys
+
+    def _typed(self, name: str, values: Any) -> Any:
+        return values if name == BUCKET else super()._typed(name, values)
+
     def input_columns(self) -> list[str]:
         return list(self.by)
 
@@ -97,10 +132,6 @@ class ResampleStep(GroupedStep):
         out.index.name = self.index_name
         return out
 
-    def assemble(self, data: dict[str, Any], rows: int) -> pd.DataFrame:
-        data = dict(data)
-        index = pd.DatetimeIndex(data.pop(BUCKET), name=self.index_name)
-        return pd.DataFrame(data, index=index)
 
 
 def register(registry: Registry) -> None:
