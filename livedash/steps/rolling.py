@@ -26,23 +26,27 @@ their values: behind no ``window``, that is every row so far.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.indexers import BaseIndexer
 from pydantic import Field, model_validator
 
 from ..delta import Delta
 from ..durations import format_duration
+from ..rows import Rows
 from ..spec.fields import Model, Window
 from .aggs import AggOne, is_number
 from .columns import require
-from ..rows import Rows
 from .rowqueue import RowQueue, is_prefix
 from .window import check_time_index
 
 if TYPE_CHECKING:
     from ..registry import Registry
+
+_NAT = np.iinfo(np.int64).min  # NaT as int64 nanoseconds: older than any cutoff
 
 
 class RollingSpec(Model):
@@ -73,19 +77,114 @@ class RollingSpec(Model):
         return self
 
 
+# -- the window functions -------------------------------------------------------------------
+# Given float64 values (missing as NaN) and each wanted window as positions
+# [start, end), one result per window: what pandas' rolling gives. pandas' own Cython
+# kernels, called directly: building a Series and a Rolling object costs ~300 µs a batch,
+# the kernels a few µs. Without them (another pandas), the same windows go through
+# pandas' public API with a custom indexer.
+Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, int], np.ndarray]
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    """What pandas hands its kernels: contiguous float64, infinities as NaN."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    inf = np.isinf(values)
+    return np.where(inf, np.nan, values) if inf.any() else values
+
+
+def _zsqrt(values: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        out = np.sqrt(values)
+    out[values < 0] = 0
+    return out
+
+
+def _cython_kernels() -> dict[str, Kernel]:
+    try:
+        from pandas._libs.window import aggregations as agg
+        plain = {"sum": agg.roll_sum, "mean": agg.roll_mean, "min": agg.roll_min,
+                 "max": agg.roll_max, "median": agg.roll_median_c, "first": agg.roll_first,
+                 "last": agg.roll_last}
+        roll_sum, roll_var = agg.roll_sum, agg.roll_var
+    except (ImportError, AttributeError):  # pragma: no cover - a pandas laid out otherwise
+        return {}
+
+    def using(kernel: Callable[..., np.ndarray]) -> Kernel:
+        return lambda v, start, end, minp: kernel(_finite(v), start, end, minp)
+
+    kernels = {fn: using(k) for fn, k in plain.items()}
+    # count: pandas sums notna() (an infinity counts), as integers made floats
+    kernels["count"] = lambda v, start, end, minp: roll_sum(
+        (~np.isnan(v)).astype(np.float64), start, end, minp)
+    kernels["var"] = lambda v, start, end, minp: roll_var(_finite(v), start, end, minp, ddof=1)
+    kernels["std"] = lambda v, start, end, minp: _zsqrt(
+        roll_var(_finite(v), start, end, minp, ddof=1))
+    # checked once on a small case against the public API, so that a pandas whose
+    # kernels take other arguments falls back instead of giving wrong values
+    try:
+        probe = np.array([1.0, np.nan, 3.0, np.inf, 5.0])
+        end = np.arange(1, 6, dtype=np.int64)
+        start = np.maximum(end - 3, 0)
+        for fn, kernel in kernels.items():
+            want = getattr(pd.Series(probe).rolling(3, min_periods=1), fn)().to_numpy()
+            if not np.allclose(kernel(probe, start, end, 1), want, equal_nan=True):
+                return {}
+    except Exception:  # noqa: BLE001 - pragma: no cover
+        return {}
+    return kernels
+
+
+KERNELS: dict[str, Kernel] = _cython_kernels()
+
+
+class _Bounds(BaseIndexer):
+    """Windows given as arrays, for pandas' public API."""
+
+    def get_window_bounds(self, num_values: int = 0, min_periods: int | None = None,
+                          center: bool | None = None, closed: str | None = None,
+                          step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return self.start, self.end  # type: ignore[attr-defined]
+
+
+def rolling_values(fn: str, values: np.ndarray, start: np.ndarray, end: np.ndarray,
+                   minp: int) -> np.ndarray:
+    """``fn`` over ``values[start[i]:end[i]]`` for every ``i``, as pandas' rolling gives it."""
+    if len(start) == 0:
+        return np.empty(0)
+    kernel = KERNELS.get(fn)
+    if kernel is not None:
+        with np.errstate(all="ignore"):
+            return kernel(values, start, end, minp)
+    # pandas wants one window per value: the values before the first wanted window get
+    # empty ones, and only the wanted windows' results are kept
+    n = len(values)
+    if n == 0:
+        values, n = np.full(1, np.nan), 1
+    first = n - len(start)
+    if first < 0:  # more windows than values (empty windows over nothing): pad
+        values = np.concatenate([np.full(-first, np.nan), values])
+        start, end, first, n = start - first, end - first, 0, len(start)
+    full_start = np.concatenate([np.zeros(first, dtype=np.int64), start])
+    full_end = np.concatenate([np.zeros(first, dtype=np.int64), end])
+    rolled = pd.Series(values).rolling(_Bounds(start=full_start, end=full_end),
+                                       min_periods=minp)
+    return getattr(rolled, fn)().to_numpy(dtype=np.float64)[first:]
+
+
+# -- the step ---------------------------------------------------------------------------------
 class Tail:
-    """The rows the next rows' windows may reach: timestamps (time windows) and the
-    aggregated columns as float64 arrays, oldest first. numpy, because pandas costs
-    ~0.5 ms per operation on a frame and rows arrive a few at a time."""
+    """The rows the next rows' windows may reach: timestamps (int64 ns, time windows)
+    and the aggregated columns as float64 arrays (missing values NaN), oldest first."""
 
     def __init__(self) -> None:
-        self.stamps: pd.DatetimeIndex | None = None
+        self.stamps: np.ndarray | None = None
         self.values: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(next(iter(self.values.values()))) if self.values else 0
 
-    def set(self, stamps: pd.DatetimeIndex | None, values: dict[str, np.ndarray],
+    def set(self, stamps: np.ndarray | None, values: dict[str, np.ndarray],
             keep: np.ndarray | slice) -> None:
         self.stamps = None if stamps is None else stamps[keep]
         self.values = {c: v[keep] for c, v in values.items()}
@@ -94,13 +193,12 @@ class Tail:
         if n > 0:
             self.set(self.stamps, self.values, slice(n, None))
 
-    def drop(self, rows: pd.DataFrame) -> None:
-        """Drop rows equal to ``rows`` (stamp and values), one held row for each."""
+    def drop(self, stamps: np.ndarray, values: dict[str, np.ndarray]) -> None:
+        """Drop rows equal to the given rows (stamp and values), one held row for each."""
         def key(i: int, stamps: Any, values: dict[str, Any]) -> tuple[Any, ...]:
             # NaN is not equal to itself: compare missing values as None instead.
             return (stamps[i], *(None if v[i] != v[i] else v[i] for v in values.values()))
-        wanted = Counter(key(i, rows.index, {c: rows[c].to_numpy(dtype=np.float64)
-                                             for c in self.values}) for i in range(len(rows)))
+        wanted = Counter(key(i, stamps, values) for i in range(len(stamps)))
         keep = np.ones(len(self), dtype=bool)
         for i in range(len(self)):
             k = key(i, self.stamps, self.values)
@@ -115,6 +213,7 @@ class RollingStep:
 
     def __init__(self, spec: RollingSpec):
         self.size = spec.window
+        self.span = int(spec.window.value) if isinstance(spec.window, pd.Timedelta) else 0
         self.aggs = spec.agg
         self.min_periods = spec.min_periods
         self.functions: dict[str, str] | None = None  # column -> function
@@ -123,7 +222,7 @@ class RollingStep:
         # passed on with the values they were given.
         self.outputs = RowQueue()
         self.n_in = 0
-        self.newest: pd.Timestamp | None = None
+        self.newest: int | None = None  # newest index seen, ns
 
     @property
     def _by_time(self) -> bool:
@@ -131,116 +230,134 @@ class RollingStep:
 
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
-            assert delta.result is not None
-            self.outputs.replace(Rows.of(delta.result.iloc[:0]))
+            result = delta.result_rows
+            assert result is not None
+            self.outputs.replace(result[0:0])
             self.tail, self.n_in, self.newest = Tail(), 0, None
-            return Delta.whole(self._admit(delta.result))
-        added, removed = delta.added, delta.removed
+            return Delta.whole(self._admit(result))
+        added, removed = delta.added_rows, delta.removed_rows
         assert added is not None and removed is not None
         gone, in_order = self.outputs.empty(), True
+        whole = delta.result_rows
         if len(removed):
-            if delta.result is None:
+            if whole is None:
                 gone = self._drop_oldest(removed)
             else:
                 # Output rows differ from input rows only in the aggregated columns: find
                 # the removed ones by index and the columns passed through.
                 same = [c for c in self.outputs.empty().columns
                         if c not in (self.functions or {})]
-                mask = self.outputs.matching(Rows.of(removed), same)
+                mask = self.outputs.matching(removed, same)
                 in_order = is_prefix(mask)
                 gone = self.outputs.delete(mask)
-                self._retail(removed, delta.result.iloc[:len(delta.result) - len(added)])
-        self.n_in = self.n_in + len(added) - len(removed) if delta.result is None \
-            else len(delta.result)
+                self._retail(removed, whole[0:len(whole) - len(added)])
+        self.n_in = self.n_in + len(added) - len(removed) if whole is None else len(whole)
         new = self._admit(added)
-        return Delta.rows(new, gone if len(gone.columns) else new.iloc[:0],
-                          None if in_order else self.outputs.frame())
+        return Delta.rows(new, gone if len(gone.columns) else new[0:0],
+                          None if in_order else self.outputs.rows())
 
-    def _drop_oldest(self, removed: pd.DataFrame) -> Rows:
+    def _drop_oldest(self, removed: Rows) -> Rows:
         k = len(removed)
         if self._by_time:
-            cutoff = None if self.newest is None else self.newest - self.size
             # The tail holds every input row newer than the cutoff, in input order.
-            self.tail.pop_front(0 if cutoff is None else int((removed.index > cutoff).sum()))
+            self.tail.pop_front(0 if self.newest is None else
+                                int((removed.index_i8 > self.newest - self.span).sum()))
         else:
             # The tail holds the newest input rows: a suffix of the input.
             self.tail.pop_front(max(0, len(self.tail) - (self.n_in - k)))
         return self.outputs.pop_front(k)
 
-    def _retail(self, removed: pd.DataFrame, held: pd.DataFrame) -> None:
+    def _retail(self, removed: Rows, held: Rows) -> None:
         """Fix the tail after rows left from the middle of the input (now ``held``)."""
         if not self.functions:
             return
-        if self._by_time:
-            self.tail.drop(removed)  # the tail is every input row in the last span
+        if self._by_time:  # the tail is every input row in the last span
+            self.tail.drop(removed.index_i8, self._numbers(removed))
         else:
             # Older rows move up into the last N - 1 when rows before them leave.
-            self.tail.set(None, self._numbers(held), slice(max(0, len(held) - self.size + 1),
-                                                           None))
+            self.tail.set(None, self._numbers(held),
+                          slice(max(0, len(held) - self.size + 1), None))
 
-    def _numbers(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
-        return {c: frame[c].to_numpy(dtype=np.float64, na_value=np.nan)
-                for c in self.functions or {}}
+    def _numbers(self, rows: Rows) -> dict[str, np.ndarray]:
+        return {c: rows.numeric(c) for c in self.functions or {}}
 
-    def _resolve(self, frame: pd.DataFrame) -> dict[str, str]:
+    def _resolve(self, rows: Rows) -> dict[str, str]:
         if self.functions is None:
             if self.aggs.every_numeric:
                 fn = self.aggs.functions[0]
-                self.functions = {c: fn for c in frame.columns if is_number(frame[c].dtype)}
+                self.functions = {c: fn for c, a in zip(rows.names, rows.arrays)
+                                  if is_number(a.dtype)}
             else:
-                require(frame, self.aggs.named_columns(), "rolling")
+                require(rows, self.aggs.named_columns(), "rolling")
                 self.functions = {c: fns[0] for c, fns, _ in self.aggs.columns}
             for column, fn in self.functions.items():
-                if not pd.api.types.is_numeric_dtype(frame[column].dtype):
+                dtype = rows.column(column).dtype
+                if not pd.api.types.is_numeric_dtype(dtype):
                     raise TypeError(f"rolling: cannot take a rolling {fn} of column "
-                                    f"{column!r}, which holds {frame[column].dtype} values: "
+                                    f"{column!r}, which holds {dtype} values: "
                                     "a rolling aggregate needs numbers")
         return self.functions
 
-    def _admit(self, added: pd.DataFrame) -> pd.DataFrame:
+    def _admit(self, added: Rows) -> Rows:
         """Compute the new rows' values, keep them, and keep the tail the next rows need."""
         if len(added.columns) == 0:
             return added
         functions = self._resolve(added)
+        out = added
+        if len(added) == 0:  # no rows, but the output's columns are floats all the same
+            for column in functions:
+                out = out.assign(column, np.empty(0))
+            self.outputs.append(out)
+            return out
         held = len(self.tail)
         values = {c: np.concatenate([self.tail.values[c], v]) if held else v
                   for c, v in self._numbers(added).items()}
-        stamps: pd.DatetimeIndex | None = None
+        n = held + len(added)
         if self._by_time:
             check_time_index(added, f"rolling over {format_duration(self.size)}")
-            index = added.index if isinstance(added.index, pd.DatetimeIndex) else \
-                pd.DatetimeIndex(added.index)
-            stamps = self.tail.stamps.append(index) if held and self.tail.stamps is not None \
-                else index
-            top = index.max() if len(index) else pd.NaT
-            if top is not pd.NaT and (self.newest is None or top > self.newest):
+            new = added.index_i8
+            stamps = np.concatenate([self.tail.stamps, new]) \
+                if held and self.tail.stamps is not None else new
+            top = int(new.max())
+            if top != _NAT and (self.newest is None or top > self.newest):
                 self.newest = top
-        computed = self._values(stamps, values, held, functions)
-        out = added.assign(**computed) if computed else added
-        if stamps is not None and self.newest is not None:
-            self.tail.set(stamps, values, np.asarray(stamps > self.newest - self.size))
-        elif stamps is None:
-            self.tail.set(None, values, slice(max(0, len(added) + held - self.size + 1), None))
-        self.outputs.append(Rows.of(out))
+            computed = self._by_span(stamps, values, held, functions)
+            if self.newest is not None:
+                self.tail.set(stamps, values, stamps > self.newest - self.span)
+        else:
+            end = np.arange(held + 1, n + 1, dtype=np.int64)
+            start = np.maximum(end - self.size, 0)
+            computed = {c: rolling_values(fn, values[c], start, end, self.min_periods)
+                        for c, fn in functions.items()}
+            self.tail.set(None, values, slice(max(0, n - self.size + 1), None))
+        for column, result in computed.items():
+            out = out.assign(column, result)
+        self.outputs.append(out)
         return out
 
-    def _values(self, stamps: pd.DatetimeIndex | None, values: dict[str, np.ndarray],
-                held: int, functions: dict[str, str]) -> dict[str, np.ndarray]:
-        if stamps is None or stamps.is_monotonic_increasing:
-            return {c: getattr(pd.Series(values[c], index=stamps).rolling(
-                self.size, min_periods=self.min_periods), fn)().to_numpy()[held:]
-                for c, fn in functions.items()}
+    def _by_span(self, stamps: np.ndarray, values: dict[str, np.ndarray], held: int,
+                 functions: dict[str, str]) -> dict[str, np.ndarray]:
+        """The new rows' values over a time window: rows ``held`` on of ``stamps``."""
+        new = stamps[held:]
+        if new[0] != _NAT and bool(np.all(stamps[1:] >= stamps[:-1])):
+            # In order: each window is a run of rows ending at the row, as pandas has it.
+            start = np.searchsorted(stamps, new - self.span, side="right").astype(np.int64)
+            end = np.arange(held + 1, len(stamps) + 1, dtype=np.int64)
+            return {c: rolling_values(fn, values[c], start, end, self.min_periods)
+                    for c, fn in functions.items()}
         # A late row: pandas needs a sorted index, so each new row is computed on its own
         # window, the rows before it with a timestamp in (t - size, t].
-        out = {c: np.empty(len(stamps) - held) for c in functions}
+        out = {c: np.empty(len(new)) for c in functions}
+        nothing = np.zeros(1, dtype=np.int64)
         for j in range(held, len(stamps)):
-            t = stamps[j]
-            inside = np.flatnonzero((stamps[:j + 1] > t - self.size) & (stamps[:j + 1] <= t))
-            same = pd.DatetimeIndex([t] * len(inside))  # sorted by construction
+            t = int(stamps[j])
+            before = stamps[:j + 1]
+            inside = np.flatnonzero((before > t - self.span) & (before <= t)) \
+                if t != _NAT else np.empty(0, dtype=np.int64)  # no time: an empty window
+            end = np.array([len(inside)], dtype=np.int64)
             for c, fn in functions.items():
-                rolling = pd.Series(values[c][inside], index=same).rolling(
-                    self.size, min_periods=self.min_periods)
-                out[c][j - held] = getattr(rolling, fn)().iloc[-1]
+                window = values[c][inside] if len(inside) else np.full(1, np.nan)
+                out[c][j - held] = rolling_values(fn, window, nothing, end, self.min_periods)[0]
         return out
 
 
