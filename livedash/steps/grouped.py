@@ -41,7 +41,8 @@ class GroupedStep:
         self.outputs: list[Output] | None = None
         self.numeric: dict[str, bool] = {}
         self.schema: pd.DataFrame | None = None      # the input's columns, no rows
-        self.template: pd.DataFrame | None = None    # pandas on one row: output dtypes
+        self._template: pd.DataFrame | None = None   # pandas on one row: output dtypes
+        self._dtypes: dict[str, Any] = {}
         self.state: GroupState | None = None
         self.last_whole: Rows | None = None          # the input, after a whole delta
         self._live: np.ndarray | None = None         # live-group mask of the cached order
@@ -50,6 +51,16 @@ class GroupedStep:
         self._index: Any = None                      # the output's index, for that order
         self._index_name: Any = None
         self._names: list[str] = []
+        self._top: int | None = None
+
+    @property
+    def template(self) -> pd.DataFrame | None:
+        return self._template
+
+    @template.setter
+    def template(self, frame: pd.DataFrame | None) -> None:
+        self._template = frame
+        self._dtypes = {} if frame is None else dict(zip(frame.columns, frame.dtypes))
 
     # -- what subclasses change ------------------------------------------------------
     def keys(self, frame: pd.DataFrame) -> list[pd.Series]:
@@ -101,12 +112,15 @@ class GroupedStep:
                 # The oldest held rows: their codes are known, no need to encode again.
                 state.remove(state.ring.codes()[:len(removed)].copy(), removed, oldest=True)
             else:
-                state.remove(self._encode(removed), removed, oldest=result is None)
+                codes = self._encode(removed)
+                state.remove(codes, removed, oldest=result is None,
+                             whole=self._top is not None)
         if result is not None:  # rows left from the middle: hold the new input
             kept = result[0:len(result) - len(added)]
             state.refill(self._encode(kept), kept)
         if len(added):
-            state.add(self._encode(added), added)
+            codes = self._encode(added)
+            state.add(codes, added, self._top)
             if self.template is None:
                 self.template = self.pandas(added[0:1].frame)
         state.refresh()
@@ -136,11 +150,17 @@ class GroupedStep:
         return self.state
 
     def _encode(self, rows: Rows) -> np.ndarray:
+        """The group code of each row (-1: a missing key); ``_top`` is then the largest
+        code when none is missing and that is known cheaply, else None."""
+        self._top = None
         if not self.key_names:
+            self._top = 0
             return np.zeros(len(rows), dtype=np.int64)
         columns, missing = self.key_arrays(rows)
         if missing is None or not missing.any():
-            return self.encoder.encode(columns)
+            codes = self.encoder.encode(columns)
+            self._top = self.encoder.top
+            return codes
         codes = np.full(len(rows), -1, dtype=np.int64)
         present = np.flatnonzero(~missing)
         if len(present):
@@ -155,15 +175,21 @@ class GroupedStep:
 
     def _output(self, state: GroupState) -> Rows:
         assert self.outputs is not None and self.schema is not None
-        live = self.live(state)
-        if len(live) == 0:
-            self._live = None
-            return Rows.of(self.finish(self.pandas(self.schema)))
-        mask = state.rows > 0
-        if self._live is None or not np.array_equal(mask, self._live):
+        if self.key_names:
+            live = state.rows > 0
+            changed = self._live is None or len(live) != len(self._live) or \
+                not (live == self._live).all()
+        else:  # one row, always: nothing to sort
+            live = np.ones(1, dtype=bool)
+            changed = self._live is None
+        if changed:
             # Groups came or went: sort again, and rebuild the key columns and the index.
-            self._live = mask
-            self._order = self.encoder.sorted_codes(live) if self.key_names else live
+            groups = self.live(state)
+            if len(groups) == 0:
+                self._live = None
+                return Rows.of(self.finish(self.pandas(self.schema)))
+            self._live = live
+            self._order = self.encoder.sorted_codes(groups) if self.key_names else groups
             keys = {name: self._typed(name, self.encoder.key_column(self._order, i))
                     for i, name in enumerate(self.key_names)}
             self._index, self._index_name, self._keys = self.index(keys, len(self._order))
@@ -175,9 +201,9 @@ class GroupedStep:
 
     def _typed(self, name: str, values: Any) -> Any:
         """``values`` in the type pandas gives column ``name``."""
-        if self.template is None or name not in self.template.columns:
+        dtype = self._dtypes.get(name)
+        if dtype is None:
             return values
-        dtype = self.template[name].dtype
         if isinstance(values, np.ndarray) and values.dtype == dtype:
             return values
         if isinstance(values, np.ndarray) and values.dtype.kind == "f":

@@ -18,14 +18,36 @@ from .aggs import Output
 from .rowring import RowRing
 
 SUMS = frozenset({"sum", "mean", "std", "var"})
+CODES_UNTIL = 1_000_000  # rows whose codes are held before any has left (see GroupState)
 HELD = frozenset({"min", "max", "first", "last", "median"})  # need the rows on removal
+
+
+def column_of(rows: Rows, name: str) -> Any:
+    """One column's array, without loading (slicing) the other columns of ``rows``."""
+    if rows._arrays is None:  # noqa: SLF001 - not looked into yet: only this column
+        base = rows._base  # noqa: SLF001
+        if base is not None:
+            return column_of(base[0], name)[base[1]]
+        frame = rows._frame  # noqa: SLF001
+        names = rows.names
+        if frame is not None and name in names and len(set(names)) == len(names):
+            try:
+                return frame._mgr.iget_values(names.index(name))  # noqa: SLF001
+            except Exception:  # noqa: BLE001 - other pandas internals: the public way
+                pass
+    return rows.column(name)
 
 
 def values_of(rows: Rows, column: str, numeric: bool) -> np.ndarray:
     """A column as float64 (NaN for missing) when numeric, else as objects."""
+    values = column_of(rows, column)
     if numeric:
-        return rows.numeric(column)
-    values = rows.column(column)
+        if isinstance(values, np.ndarray):
+            if values.dtype.kind == "f":
+                return values.astype(np.float64, copy=False)
+            if values.dtype.kind in "iub":
+                return values.astype(np.float64)
+        return pd.Series(values, copy=False).to_numpy(dtype=np.float64, na_value=np.nan)
     if isinstance(values, np.ndarray) and values.dtype.kind not in "mM":
         return values if values.dtype == object else values.astype(object)
     return pd.Series(values, copy=False).to_numpy(dtype=object)
@@ -46,6 +68,7 @@ class ColumnState:
         self.present = np.zeros(0)  # non-missing values per group
         self.arrays: dict[str, np.ndarray] = {}  # "sum", "squares", "min", ..., "median"
         self.dirty: dict[str, np.ndarray] = {}   # function -> groups to recompute
+        self.plain = numeric and functions <= {"count", "sum", "mean"}
 
     @property
     def held(self) -> set[str]:
@@ -67,20 +90,70 @@ class ColumnState:
             self.dirty[fn] = np.concatenate([self.dirty.get(fn, np.zeros(0, bool)),
                                              np.zeros(size - old, bool)])
 
-    def add(self, codes: np.ndarray, values: np.ndarray, size: int) -> None:
-        ok = _present(values)
-        c, v = codes[ok], values[ok]
-        had = self.present.copy() if self.functions & {"first"} else self.present
-        self.present += np.bincount(c, minlength=size)
-        if self.functions & SUMS and len(v):
-            if self.shift is None:
-                self.shift = float(v[0])
-            d = v - self.shift
+    def _present_only(self, codes: np.ndarray, values: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, bool]:
+        """The codes and values of the rows whose value is not missing; True if all are."""
+        if values.dtype.kind == "f":
+            missing = np.isnan(values)
+            if not missing.any():
+                return codes, values, True
+            ok = ~missing
+        else:
+            ok = ~pd.isna(values)
+            if ok.all():
+                return codes, values, True
+        return codes[ok], values[ok], False
+
+    def _sums(self, c: np.ndarray, v: np.ndarray, size: int, sign: float) -> None:
+        if self.shift is None:
+            self.shift = float(v[0])
+        d = v - self.shift if self.shift else v
+        if size == 1:  # one group (aggregate): plain sums
+            self.arrays["sum"][0] += sign * d.sum()
+            if "squares" in self.arrays:
+                self.arrays["squares"][0] += sign * np.dot(d, d)
+            return
+        if sign > 0:
             self.arrays["sum"] += np.bincount(c, weights=d, minlength=size)
             if "squares" in self.arrays:
                 self.arrays["squares"] += np.bincount(c, weights=d * d, minlength=size)
+        else:
+            self.arrays["sum"] -= np.bincount(c, weights=d, minlength=size)
+            if "squares" in self.arrays:
+                self.arrays["squares"] -= np.bincount(c, weights=d * d, minlength=size)
+
+    def _one(self, values: np.ndarray, sign: float) -> bool:
+        """One group, count and sums only, no value missing: update with one sum."""
+        if not self.plain or values.dtype.kind != "f" or not len(values):
+            return False
+        total = float(values.sum())
+        if total != total:  # a missing value (or inf - inf): the general way
+            return False
+        n = len(values)
+        if self.shift is None:
+            self.shift = float(values[0])
+        self.present[0] += sign * n
+        if "sum" in self.arrays:
+            self.arrays["sum"][0] += sign * (total - n * self.shift)
+        return True
+
+    def add(self, codes: np.ndarray, values: np.ndarray, size: int,
+            counts: np.ndarray | None = None) -> None:
+        """Rows added; ``counts``: rows per group among them, when already known."""
+        if size == 1 and self._one(values, 1.0):
+            return
+        c, v, every = self._present_only(codes, values)
         if not len(c):
             return
+        had = self.present.copy() if "first" in self.arrays else self.present
+        if size == 1:
+            self.present[0] += len(c)
+        elif every and counts is not None:
+            self.present += counts
+        else:
+            self.present += np.bincount(c, minlength=size)
+        if self.functions & SUMS:
+            self._sums(c, v, size, 1.0)
         if "min" in self.arrays:
             np.fmin.at(self.arrays["min"], c, v)
         if "max" in self.arrays:
@@ -95,15 +168,21 @@ class ColumnState:
         if "median" in self.arrays:
             self.dirty["median"][c] = True
 
-    def remove(self, codes: np.ndarray, values: np.ndarray, size: int) -> None:
-        ok = _present(values)
-        c, v = codes[ok], values[ok]
-        self.present -= np.bincount(c, minlength=size)
-        if self.functions & SUMS and len(v):
-            d = v - self.shift
-            self.arrays["sum"] -= np.bincount(c, weights=d, minlength=size)
-            if "squares" in self.arrays:
-                self.arrays["squares"] -= np.bincount(c, weights=d * d, minlength=size)
+    def remove(self, codes: np.ndarray, values: np.ndarray, size: int,
+               counts: np.ndarray | None = None) -> None:
+        if size == 1 and self._one(values, -1.0):
+            return
+        c, v, every = self._present_only(codes, values)
+        if not len(c):
+            return
+        if size == 1:
+            self.present[0] -= len(c)
+        elif every and counts is not None:
+            self.present -= counts
+        else:
+            self.present -= np.bincount(c, minlength=size)
+        if self.functions & SUMS:
+            self._sums(c, v, size, -1.0)
         # Only a removed value that was the extreme can change min or max.
         if "min" in self.arrays:
             self.dirty["min"][c[v <= self.arrays["min"][c]]] = True
@@ -115,6 +194,13 @@ class ColumnState:
 
     def reset_empty(self) -> None:
         """Drift from subtracting floats ends with the group: empty groups restart at 0."""
+        if len(self.present) == 1:
+            if self.present[0] <= 0 and "sum" in self.arrays:
+                self.present[0] = 0.0
+                self.arrays["sum"][0] = 0.0
+                if "squares" in self.arrays:
+                    self.arrays["squares"][0] = 0.0
+            return
         gone = self.present <= 0
         if "sum" in self.arrays and gone.any():
             self.arrays["sum"][gone] = 0.0
@@ -158,15 +244,23 @@ class ColumnState:
             return n.astype(np.int64)
         if function in SUMS:
             total = self.arrays["sum"][groups]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                if function == "sum":
-                    return total + (self.shift or 0.0) * n
-                if function == "mean":
-                    return np.where(n > 0, (self.shift or 0.0) + total / n, np.nan)
-                squares = self.arrays["squares"][groups]
-                var = np.where(n > 1, (squares - total * total / n) / (n - 1), np.nan)
-                var = np.maximum(var, 0.0)  # rounding can leave a tiny negative
-                return np.sqrt(var) if function == "std" else var
+            shift = self.shift or 0.0
+            if function == "sum":
+                return total + shift * n if shift else total
+            if function == "mean":
+                out = np.full(len(n), np.nan)
+                np.divide(total, n, out=out, where=n > 0)
+                if shift:
+                    out += shift
+                return out
+            squares = self.arrays["squares"][groups]
+            many = n > 1
+            var = np.full(len(n), np.nan)
+            np.divide(total * total, n, out=var, where=many)
+            np.subtract(squares, var, out=var, where=many)
+            np.divide(var, n - 1, out=var, where=many)
+            np.maximum(var, 0.0, out=var, where=many)  # rounding can leave a tiny negative
+            return np.sqrt(var) if function == "std" else var
         values = self.arrays[function][groups]
         return np.where(n > 0, values, np.nan) if values.dtype.kind == "f" else values
 
@@ -183,41 +277,80 @@ class GroupState:
                         for name, fns in wanted.items()}
         held = {name: np.dtype(np.float64 if numeric[name] else object)
                 for name, col in self.columns.items() if col.held}
-        # Rows are held only when a function needs them after removals: count, sum,
-        # mean, std and var alone keep no per-row state, so an endless stream is fine.
-        self.ring = RowRing(held) if held else None
+        self.held = bool(held)
+        # The group code of each row of the input is held (so rows leaving need not be
+        # encoded again), and the values of the columns whose functions cannot be undone.
+        # count, sum, mean, std and var alone need only the codes, which are dropped
+        # when CODES_UNTIL rows have come without any leaving: an endless stream then
+        # keeps per-group state only.
+        self.ring: RowRing | None = RowRing(held)
+        self.removed_any = False
+        self.emptied = False  # rows left since the last refresh
         self.rows = np.zeros(0, dtype=np.int64)  # rows per group, missing values included
 
     def reserve(self, size: int) -> int:
         """Make room for groups ``0 .. size - 1``; return the number of groups."""
-        size = max(size, len(self.rows))
         if size > len(self.rows):
             self.rows = np.concatenate([self.rows, np.zeros(size - len(self.rows), np.int64)])
             for col in self.columns.values():
                 col.grow(size)
-        return size
+        return len(self.rows)
 
-    def add(self, codes: np.ndarray, rows: Rows) -> None:
-        """Rows appended at the end of the input."""
+    def add(self, codes: np.ndarray, rows: Rows, top: int | None = None) -> None:
+        """Rows appended at the end of the input; ``top``: the largest code, when known
+        and no code is missing (-1)."""
+        if not len(codes):
+            return
         values = {n: values_of(rows, n, c.numeric) for n, c in self.columns.items()}
-        if self.ring is not None:
-            self.ring.append(codes, {n: values[n] for n, c in self.columns.items() if c.held})
-        keep = codes >= 0
-        codes = codes[keep]
-        size = self.reserve(int(codes.max()) + 1 if len(codes) else 0)
-        self.rows += np.bincount(codes, minlength=size)
+        ring = self.ring
+        if ring is not None:
+            ring.append(codes, {n: values[n] for n, c in self.columns.items() if c.held})
+            if not self.held and not self.removed_any and len(ring) > CODES_UNTIL:
+                self.ring = None
+        if top is None:
+            if codes.min() < 0:  # a missing key: the row is in no group
+                keep = codes >= 0
+                codes = codes[keep]
+                values = {n: v[keep] for n, v in values.items()}
+                if not len(codes):
+                    return
+            top = int(codes.max())
+        size = self.reserve(top + 1)
+        if size == 1:
+            self.rows[0] += len(codes)
+            counts = None
+        else:
+            counts = np.bincount(codes, minlength=size)
+            self.rows += counts
         for name, col in self.columns.items():
-            col.add(codes, values[name][keep], size)
+            col.add(codes, values[name], size, counts)
 
-    def remove(self, codes: np.ndarray, rows: Rows, oldest: bool) -> None:
-        """Rows that left the input: the oldest held ones when ``oldest``."""
-        keep = codes >= 0
-        size = len(self.rows)
-        self.rows -= np.bincount(codes[keep], minlength=size)
-        for name, col in self.columns.items():
-            col.remove(codes[keep], values_of(rows, name, col.numeric)[keep], size)
+    def remove(self, codes: np.ndarray, rows: Rows, oldest: bool,
+               whole: bool = False) -> None:
+        """Rows that left the input: the oldest held ones when ``oldest``; ``whole``: no
+        code is missing."""
+        self.removed_any = True
         if oldest and self.ring is not None:
             self.ring.drop_front(len(codes))
+        if not len(codes):
+            return
+        self.emptied = True
+        values = {n: values_of(rows, n, c.numeric) for n, c in self.columns.items()}
+        if not whole and codes.min() < 0:
+            keep = codes >= 0
+            codes = codes[keep]
+            values = {n: v[keep] for n, v in values.items()}
+            if not len(codes):
+                return
+        size = len(self.rows)
+        if size == 1:
+            self.rows[0] -= len(codes)
+            counts = None
+        else:
+            counts = np.bincount(codes, minlength=size)
+            self.rows -= counts
+        for name, col in self.columns.items():
+            col.remove(codes, values[name], size, counts)
 
     def refill(self, codes: np.ndarray, rows: Rows) -> None:
         """Hold exactly these rows (after rows left from the middle of the input)."""
@@ -227,12 +360,14 @@ class GroupState:
                                      for n, c in self.columns.items() if c.held})
 
     def refresh(self) -> None:
-        if self.ring is not None:
+        if self.held:
+            assert self.ring is not None
             for col in self.columns.values():
                 col.refresh(self.ring)
-        else:  # nothing to recompute, but sums of emptied groups restart from zero
+        elif self.emptied:  # nothing to recompute, but sums of emptied groups restart at 0
             for col in self.columns.values():
                 col.reset_empty()
+        self.emptied = False
 
     def live(self) -> np.ndarray:
         return np.flatnonzero(self.rows > 0)

@@ -33,6 +33,7 @@ class KeyEncoder:
     def __init__(self) -> None:
         self.codes: dict[tuple[Any, ...], int] = {}
         self.keys: list[tuple[Any, ...]] = []
+        self.top: int | None = None  # after encode: the largest code, if none is -1
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -46,6 +47,7 @@ class KeyEncoder:
 
     def encode(self, columns: Sequence[Any]) -> np.ndarray:
         """One code per row for key ``columns`` (arrays, Series or Indexes of equal length)."""
+        self.top = None
         columns = [_normal(c) for c in columns]
         n = len(columns[0]) if columns else 0
         if n <= SMALL:
@@ -84,6 +86,8 @@ class KeyEncoder:
         if len(lists) == 1:  # the common case: one key column, every key already known
             found = [get((v,)) for v in lists[0]]
             if None not in found:
+                if found:
+                    self.top = max(found)
                 return np.array(found, dtype=np.int64)
         codes = np.empty(n, dtype=np.int64)
         for i, key in enumerate(zip(*lists)):

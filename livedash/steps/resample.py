@@ -84,9 +84,10 @@ class ResampleStep(GroupedStep):
         self.by = list(spec.by)
         self.index_name: Any = None
         self.every_ns = int(pd.Timedelta(spec.every).value)
+        self.label = f"resample every {format_duration(self.every)}"
 
     def keys(self, frame: pd.DataFrame) -> list[pd.Series]:
-        check_time_index(frame, f"resample every {format_duration(self.every)}")
+        check_time_index(frame, self.label)
         self.index_name = frame.index.name
         index = frame.index if isinstance(frame.index, pd.DatetimeIndex) else \
             pd.DatetimeIndex(frame.index)
@@ -96,10 +97,10 @@ class ResampleStep(GroupedStep):
     def key_arrays(self, rows: Rows) -> tuple[list[Any], np.ndarray | None]:
         """The bucket start (int64 ns, UTC) and the ``by`` columns; rows without a time
         are left out."""
-        check_time_index(rows, f"resample every {format_duration(self.every)}")
+        check_time_index(rows, self.label)
         self.index_name = rows.index_name
         values = rows.index_array
-        if isinstance(values, np.ndarray):  # no time zone: floor the nanoseconds
+        if not isinstance(values.dtype, pd.DatetimeTZDtype):  # floor the nanoseconds
             times = rows.index_i8
             bucket = times - np.remainder(times, self.every_ns)
         else:  # a time zone: pandas floors the local time
