@@ -45,15 +45,23 @@ def _concat_arrays(parts: Sequence[Array]) -> Array:
     return pd.concat([pd.Series(p, copy=False) for p in parts], ignore_index=True).array
 
 
+def _pick(values: Any, key: "slice | np.ndarray") -> Any:
+    """``values`` (an array or an Index) at ``key``: a slice, or positions."""
+    return values[key] if isinstance(key, slice) else values.take(key)
+
+
 class Rows:
-    """An immutable batch of rows: an index array, column names and one array each.
+    """An immutable batch of rows: an index, column names and one array per column.
 
     Build one with :meth:`of` (a DataFrame, kept as it is until a column is needed) or
-    with the constructor (arrays). Every operation returns a new ``Rows``.
+    with the constructor (arrays). Every operation returns a new ``Rows``; slicing,
+    taking, selecting and concatenating are recorded and carried out per column, only
+    for the columns someone reads (a filter on ``value`` never copies the other columns
+    of the rows it drops).
     """
 
     __slots__ = ("_frame", "_names", "_arrays", "_index", "_index_name", "_length",
-                 "_i8", "_base")
+                 "_i8", "_base", "_parts", "_cols")
 
     def __init__(self, index: Array, names: Sequence[Any], arrays: Sequence[Array],
                  index_name: Any = None):
@@ -64,22 +72,26 @@ class Rows:
         self._index_name = index_name
         self._length = len(index)
         self._i8: np.ndarray | None = None
-        self._base: tuple[Rows, slice] | None = None
+        # lazily: rows ``key`` (a slice or positions) of ``base``, or ``parts`` end to end
+        self._base: tuple[Rows, slice | np.ndarray] | None = None
+        self._parts: tuple[Rows, ...] | None = None
+        self._cols: dict[Any, Array] | None = None  # columns read so far, when lazy
+
+    @classmethod
+    def _blank(cls, names: tuple[Any, ...], length: int) -> "Rows":
+        rows = cls.__new__(cls)
+        rows._frame = rows._arrays = rows._index = rows._i8 = None
+        rows._base = rows._parts = rows._cols = None
+        rows._names, rows._index_name, rows._length = names, None, length
+        return rows
 
     @classmethod
     def of(cls, frame: "pd.DataFrame | Rows") -> "Rows":
         """``frame`` as rows; the frame itself is what :attr:`frame` gives back."""
         if isinstance(frame, Rows):
             return frame
-        rows = cls.__new__(cls)
+        rows = cls._blank(tuple(frame.columns.tolist()), len(frame))
         rows._frame = frame
-        rows._names = tuple(frame.columns.tolist())
-        rows._arrays = None
-        rows._index = None
-        rows._index_name = None
-        rows._length = len(frame)
-        rows._i8 = None
-        rows._base = None
         return rows
 
     @classmethod
@@ -99,25 +111,42 @@ class Rows:
     def columns(self) -> tuple[Any, ...]:
         return self._names
 
+    @property
+    def _lazy(self) -> bool:
+        return self._arrays is None and (self._base is not None or self._parts is not None)
+
     def _load(self) -> None:
-        if self._arrays is None and self._base is not None:
-            base, key = self._base
-            base._load()
-            assert base._arrays is not None
-            self._index = base._index[key]
-            self._arrays = tuple(a[key] for a in base._arrays)
-            self._index_name = base._index_name
-            self._base = None
-        elif self._arrays is None:
-            frame = self._frame
-            assert frame is not None
-            if len(set(self._names)) != len(self._names):
-                raise ValueError("the data has two columns named alike ("
-                                 + ", ".join(map(str, frame.columns[frame.columns.duplicated()]))
-                                 + "): give every column its own name")
-            self._arrays = tuple(_column_arrays(frame))
-            self._index = frame.index  # kept as pandas' Index: slices keep RangeIndex, freq
-            self._index_name = frame.index.name
+        if self._arrays is not None:
+            return
+        if self._lazy:
+            arrays = tuple(self.column(n) for n in self._names)
+            index: Any
+            if self._base is not None:
+                base, key = self._base
+                base._load()
+                index, self._index_name = _pick(base._index, key), base._index_name
+            else:
+                assert self._parts is not None
+                for part in self._parts:
+                    part._load()
+                indexes = [p._index for p in self._parts]
+                index = indexes[0].append(indexes[1:]) \
+                    if all(isinstance(i, pd.Index) for i in indexes) else \
+                    _concat_arrays([i._values if isinstance(i, pd.Index) else i
+                                    for i in indexes])
+                self._index_name = self._parts[0]._index_name
+            self._index, self._arrays = index, arrays
+            self._base = self._parts = self._cols = None
+            return
+        frame = self._frame
+        assert frame is not None
+        if len(set(self._names)) != len(self._names):
+            raise ValueError("the data has two columns named alike ("
+                             + ", ".join(map(str, frame.columns[frame.columns.duplicated()]))
+                             + "): give every column its own name")
+        self._arrays = tuple(_column_arrays(frame))
+        self._index = frame.index  # kept as pandas' Index: slices keep RangeIndex, freq
+        self._index_name = frame.index.name
 
     @property
     def arrays(self) -> tuple[Array, ...]:
@@ -134,6 +163,10 @@ class Rows:
 
     @property
     def index_name(self) -> Any:
+        if self._base is not None:
+            return self._base[0].index_name
+        if self._parts is not None:
+            return self._parts[0].index_name
         self._load()
         return self._index_name
 
@@ -142,6 +175,8 @@ class Rows:
         """True when the index holds timestamps."""
         if self._base is not None:
             return self._base[0].is_time
+        if self._parts is not None:
+            return all(p.is_time for p in self._parts)
         if self._frame is not None and self._arrays is None:
             return isinstance(self._frame.index, pd.DatetimeIndex)
         return isinstance(self.index_array.dtype, pd.DatetimeTZDtype) or \
@@ -152,7 +187,9 @@ class Rows:
         """A time index as int64 nanoseconds (NaT is the smallest int64)."""
         if self._i8 is None and self._base is not None:
             base, key = self._base
-            self._i8 = base.index_i8[key]
+            self._i8 = _pick(base.index_i8, key)
+        elif self._i8 is None and self._parts is not None:
+            self._i8 = np.concatenate([p.index_i8 for p in self._parts])
         if self._i8 is None:
             values = self.index_array
             if not isinstance(values, np.ndarray):  # DatetimeArray: its numpy values, or
@@ -164,11 +201,26 @@ class Rows:
 
     def column(self, name: Any) -> Array:
         """One column's array (raises ``KeyError`` when there is no such column)."""
-        try:
-            i = self._names.index(name)
-        except ValueError:
-            raise KeyError(name) from None
-        return self.arrays[i]
+        if name not in self._names:
+            raise KeyError(name)
+        if self._arrays is not None:
+            return self._arrays[self._names.index(name)]
+        if self._lazy:
+            cols = self._cols if self._cols is not None else {}
+            values = cols.get(name)
+            if values is None:
+                if self._base is not None:
+                    base, key = self._base
+                    values = _pick(base.column(name), key)
+                else:
+                    assert self._parts is not None
+                    values = _concat_arrays([p.column(name) for p in self._parts])
+                cols[name] = values
+                self._cols = cols
+            return values
+        self._load()
+        assert self._arrays is not None
+        return self._arrays[self._names.index(name)]
 
     def numeric(self, name: Any) -> np.ndarray:
         """One column as a float array (missing values as NaN)."""
@@ -200,24 +252,31 @@ class Rows:
         return self._frame
 
     # -- new rows from these --------------------------------------------------------------
+    def _at(self, key: "slice | np.ndarray", length: int,
+            names: tuple[Any, ...] | None = None) -> "Rows":
+        """Rows ``key`` of these (a step-1 slice or positions), made when read."""
+        base = self
+        if self._base is not None:  # a pick of a pick is one pick of the original
+            base, outer = self._base
+            if isinstance(outer, slice):
+                offset = outer.start or 0
+                key = slice(offset + key.start, offset + key.stop) if isinstance(key, slice) \
+                    else key + offset
+            else:
+                key = outer[key]
+        rows = Rows._blank(self._names if names is None else names, length)
+        rows._base = (base, key)
+        return rows
+
     def __getitem__(self, key: slice) -> "Rows":
         """Rows ``key.start`` to ``key.stop`` (a plain slice)."""
         start, stop, step = key.indices(self._length)
         if start == 0 and stop == self._length and step == 1:
             return self
-        # sliced when (and if) a column or the frame is wanted
-        base, key = self, slice(start, stop, step)
-        if self._base is not None and step == 1 and self._base[1].step in (None, 1):
-            # a slice of a slice is one slice of the original: no chain to walk later
-            base, outer = self._base
-            offset = outer.start or 0
-            key = slice(offset + start, offset + max(start, stop))
-        rows = Rows.__new__(Rows)
-        rows._frame = rows._arrays = rows._index = rows._i8 = None
-        rows._names, rows._index_name = self._names, None
-        rows._length = len(range(start, stop, step))
-        rows._base = (base, key)
-        return rows
+        if step != 1:
+            return self.take(np.arange(start, stop, step))
+        stop = max(start, stop)
+        return self._at(slice(start, stop), stop - start)
 
     def take(self, where: np.ndarray) -> "Rows":
         """The rows at ``where``: positions, or a boolean mask."""
@@ -230,17 +289,18 @@ class Rows:
             first, last = int(where[0]), int(where[-1])
             if last - first + 1 == len(where):
                 return self[first:last + 1]  # a run of rows: a slice, as pandas makes of it
-        self._load()
-        assert self._arrays is not None
-        return Rows(self._index.take(where), self._names, [a.take(where) for a in self._arrays],
-                    self._index_name)
+        return self._at(np.asarray(where, dtype=np.intp), len(where))
 
     def select(self, names: Iterable[Any]) -> "Rows":
         names = tuple(names)
         if names == self._names:
             return self
-        self._load()
-        return Rows(self._index, names, [self.column(n) for n in names], self._index_name)
+        for name in names:
+            if name not in self._names:
+                raise KeyError(name)
+        if self._arrays is not None:
+            return Rows(self._index, names, [self.column(n) for n in names], self._index_name)
+        return self._at(slice(0, self._length), self._length, names)
 
     def assign(self, name: Any, values: Array) -> "Rows":
         """These rows with column ``name`` set to ``values`` (added last when new)."""
@@ -263,14 +323,9 @@ class Rows:
         first = parts[0]
         if any(p._names != first._names for p in parts):  # the columns changed mid-stream
             return Rows.of(pd.concat([p.frame for p in parts]))
-        for p in parts:
-            p._load()
-        indexes = [p._index for p in parts]
-        index = indexes[0].append(indexes[1:]) if all(isinstance(i, pd.Index) for i in indexes) \
-            else _concat_arrays([i._values if isinstance(i, pd.Index) else i for i in indexes])
-        return Rows(index, first._names,
-                    [_concat_arrays([p.arrays[i] for p in parts])
-                     for i in range(len(first._names))], first._index_name)
+        rows = Rows._blank(first._names, sum(len(p) for p in parts))
+        rows._parts = tuple(parts)
+        return rows
 
     def __repr__(self) -> str:
         return f"Rows({self._length} rows, columns={list(self._names)})"

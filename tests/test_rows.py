@@ -122,3 +122,24 @@ def test_many_slices_of_slices_read_fast_and_right() -> None:
     for _ in range(20_000):  # a window dropping a few rows at a time from a big batch
         rows = rows[3:]
     same(rows.frame, df.iloc[60_000:])
+
+
+def test_picks_of_picks_and_joins_match_pandas() -> None:
+    df = sample(12)
+    rows = Rows.of(df)
+    picked = rows[2:11].take(np.array([0, 3, 4, 8]))[1:3]   # rows 5 and 6
+    same(picked.frame, df.iloc[[5, 6]])
+    joined = Rows.concat([rows[0:2], rows.take(np.array([7, 9])), rows[10:12]])
+    same(joined.frame, df.iloc[[0, 1, 7, 9, 10, 11]])
+    same(joined[1:4].select(["value", "name"]).frame, df.iloc[[1, 7, 9]][["value", "name"]])
+    np.testing.assert_array_equal(joined.column("value"), df["value"].to_numpy()[[0, 1, 7, 9, 10, 11]])
+    np.testing.assert_array_equal(joined.index_i8, df.index.as_unit("ns").asi8[[0, 1, 7, 9, 10, 11]])
+    same(rows[::3].frame, df.iloc[::3])
+
+
+def test_reading_one_column_of_dropped_rows_leaves_the_others_unread() -> None:
+    df = sample(12)
+    gone = Rows.of(df).take(np.array([1, 4, 6]))
+    gone.column("value")
+    assert gone.arrays is not None  # and the rest can still be read, in full
+    same(gone.frame, df.iloc[[1, 4, 6]])
