@@ -256,7 +256,8 @@ class Rows:
             names: tuple[Any, ...] | None = None) -> "Rows":
         """Rows ``key`` of these (a step-1 slice or positions), made when read."""
         base = self
-        if self._base is not None:  # a pick of a pick is one pick of the original
+        if self._base is not None and not self._cols_of_its_own():
+            # a pick of a pick is one pick of the original
             base, outer = self._base
             if isinstance(outer, slice):
                 offset = outer.start or 0
@@ -267,6 +268,11 @@ class Rows:
         rows = Rows._blank(self._names if names is None else names, length)
         rows._base = (base, key)
         return rows
+
+    def _cols_of_its_own(self) -> bool:
+        """True when some column was set on these rows (not read from the base)."""
+        assert self._base is not None
+        return any(n not in self._base[0]._names for n in self._names)
 
     def __getitem__(self, key: slice) -> "Rows":
         """Rows ``key.start`` to ``key.stop`` (a plain slice)."""
@@ -304,6 +310,12 @@ class Rows:
 
     def assign(self, name: Any, values: Array) -> "Rows":
         """These rows with column ``name`` set to ``values`` (added last when new)."""
+        if self._arrays is None and name not in self._names:
+            # the other columns are read from these rows when (and if) wanted
+            rows = Rows._blank((*self._names, name), self._length)
+            rows._base = (self, slice(0, self._length))
+            rows._cols = {name: values}
+            return rows
         self._load()
         arrays = list(self.arrays)
         names = list(self._names)

@@ -144,3 +144,11 @@ def test_reading_one_column_of_dropped_rows_leaves_the_others_unread() -> None:
     assert gone._arrays is None and list(gone._cols) == ["value"]  # the rest: not yet
     assert len(gone.arrays) == len(df.columns)
     same(gone.frame, df.iloc[[1, 4, 6]])
+
+
+def test_a_column_set_on_picked_rows_survives_further_picks() -> None:
+    df = sample(12)
+    picked = Rows.of(df)[2:10].assign("double", df["value"].to_numpy()[2:10] * 2)
+    same(picked[1:5].take(np.array([0, 2])).frame,
+         df.iloc[2:10].assign(double=df["value"].iloc[2:10] * 2).iloc[[1, 3]])
+    np.testing.assert_array_equal(picked[3:4].column("double"), [df["value"].iloc[5] * 2])
