@@ -34,6 +34,7 @@ class KeyEncoder:
         self.codes: dict[tuple[Any, ...], int] = {}
         self.keys: list[tuple[Any, ...]] = []
         self.top: int | None = None  # after encode: the largest code, if none is -1
+        self.single: dict[Any, int] = {}  # one-column keys by their value: no tuples
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -43,6 +44,8 @@ class KeyEncoder:
         if code is None:
             code = self.codes[key] = len(self.keys)
             self.keys.append(key)
+            if len(key) == 1:
+                self.single[key[0]] = code
         return code
 
     def encode(self, columns: Sequence[Any]) -> np.ndarray:
@@ -50,6 +53,8 @@ class KeyEncoder:
         self.top = None
         columns = [_normal(c) for c in columns]
         n = len(columns[0]) if columns else 0
+        if len(columns) == 1 and n:
+            return self._encode_one(columns[0], n)
         if n <= SMALL:
             return self._encode_rows(columns, n)
         # Factorizing first means the Python-level dict work is per distinct key in the
@@ -77,6 +82,38 @@ class KeyEncoder:
             lut[i] = self._code(tuple(reversed(parts)))
         codes = np.full(n, -1, dtype=np.int64)
         codes[~missing] = lut[inverse.ravel()]
+        return codes
+
+    def _encode_one(self, column: Any, n: int) -> np.ndarray:
+        """One key column: a dict look-up per value, or per run of equal values (time
+        buckets come in runs)."""
+        get = self.single.get
+        if n > SMALL and isinstance(column, np.ndarray) and column.dtype.kind in "iu":
+            starts = np.flatnonzero(column[1:] != column[:-1]) + 1
+            if len(starts) < n // 8:
+                firsts = column[np.concatenate(([0], starts))].tolist()
+                found = [get(v) for v in firsts]
+                if None in found:  # integers are never missing
+                    found = [self._code((v,)) if f is None else f
+                             for v, f in zip(firsts, found)]
+                lengths = np.diff(np.concatenate(([0], starts, [n])))
+                self.top = max(found)
+                return np.repeat(np.array(found, dtype=np.int64), lengths)
+        values = column.tolist() if hasattr(column, "tolist") else list(column)
+        found = list(map(get, values))
+        whole = True
+        if None in found:  # new keys, or missing ones
+            for i, f in enumerate(found):
+                if f is None:
+                    value = values[i]
+                    if _missing(value):
+                        found[i] = -1
+                        whole = False
+                    else:
+                        found[i] = self._code((value,))
+        codes = np.array(found, dtype=np.int64)
+        if whole:
+            self.top = max(found) if n <= SMALL else int(codes.max())
         return codes
 
     def _encode_rows(self, columns: Sequence[Any], n: int) -> np.ndarray:

@@ -111,16 +111,18 @@ class ResampleStep(GroupedStep):
             missing if missing.any() else None
 
     def index(self, keys: dict[str, Any], rows: int) -> tuple[Any, Any, dict[str, Any]]:
+        """Bucket starts as a numpy array of pandas' index type (the frame, if one is
+        asked for, makes the DatetimeIndex)."""
         keys = dict(keys)
-        buckets = np.asarray(keys.pop(BUCKET), dtype=np.int64)
-        index = pd.DatetimeIndex(buckets.view("M8[ns]"), name=self.index_name)
-        dtype = self.template[BUCKET].dtype if self.template is not None else None
+        buckets = np.asarray(keys.pop(BUCKET), dtype=np.int64).view("M8[ns]")
+        dtype = self._dtypes.get(BUCKET)
         if isinstance(dtype, pd.DatetimeTZDtype):
-            index = index.tz_localize("UTC").tz_convert(dtype.tz)
-        if dtype is not None and index.dtype != dtype:
-            index = index.as_unit(dtype.unit if isinstance(dtype, pd.DatetimeTZDtype)
-                                  else np.datetime_data(dtype)[0])
-        return index, self.index_name, keys
+            index: Any = pd.DatetimeIndex(buckets).tz_localize("UTC").tz_convert(
+                dtype.tz).as_unit(dtype.unit)
+            return index.rename(self.index_name), self.index_name, keys
+        if dtype is not None and dtype != buckets.dtype:
+            buckets = buckets.astype(dtype)
+        return buckets, self.index_name, keys
 
     def _typed(self, name: str, values: Any) -> Any:
         return values if name == BUCKET else super()._typed(name, values)
