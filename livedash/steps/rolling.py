@@ -153,9 +153,8 @@ def rolling_values(fn: str, values: np.ndarray, start: np.ndarray, end: np.ndarr
     if len(start) == 0:
         return np.empty(0)
     kernel = KERNELS.get(fn)
-    if kernel is not None:
-        with np.errstate(all="ignore"):
-            return kernel(values, start, end, minp)
+    if kernel is not None:  # Cython: no numpy floating-point warnings to silence
+        return kernel(values, start, end, minp)
     # pandas wants one window per value: the values before the first wanted window get
     # empty ones, and only the wanted windows' results are kept
     n = len(values)
@@ -180,6 +179,7 @@ class Tail:
     def __init__(self) -> None:
         self.stamps: np.ndarray | None = None
         self.values: dict[str, np.ndarray] = {}
+        self.sorted = True  # stamps non-decreasing (dropping rows keeps it so)
 
     def __len__(self) -> int:
         return len(next(iter(self.values.values()))) if self.values else 0
@@ -321,12 +321,26 @@ class RollingStep:
             top = int(new.max())
             if top != _NAT and (self.newest is None or top > self.newest):
                 self.newest = top
-            computed = self._by_span(stamps, values, held, functions)
+            in_order = bool(new[0] != _NAT and (
+                not held or (self.tail.sorted and new[0] >= stamps[held - 1])) and (
+                len(new) == 1 or np.all(new[1:] >= new[:-1])))
+            computed = self._by_span(stamps, values, held, functions, in_order)
             if self.newest is not None:
-                self.tail.set(stamps, values, stamps > self.newest - self.span)
+                cutoff = self.newest - self.span
+                if in_order:  # the rows to keep are a suffix: a view, no copy
+                    self.tail.set(stamps, values, slice(int(np.searchsorted(
+                        stamps, cutoff, side="right")), None))
+                    self.tail.sorted = True
+                else:
+                    self.tail.set(stamps, values, stamps > cutoff)
+                    kept = self.tail.stamps
+                    assert kept is not None
+                    self.tail.sorted = bool(np.all(kept[1:] >= kept[:-1]))
         else:
             end = np.arange(held + 1, n + 1, dtype=np.int64)
-            start = np.maximum(end - self.size, 0)
+            start = end - self.size
+            if held + 1 < self.size:  # the first rows: windows from the first row
+                start[start < 0] = 0
             computed = {c: rolling_values(fn, values[c], start, end, self.min_periods)
                         for c, fn in functions.items()}
             self.tail.set(None, values, slice(max(0, n - self.size + 1), None))
@@ -336,10 +350,11 @@ class RollingStep:
         return out
 
     def _by_span(self, stamps: np.ndarray, values: dict[str, np.ndarray], held: int,
-                 functions: dict[str, str]) -> dict[str, np.ndarray]:
-        """The new rows' values over a time window: rows ``held`` on of ``stamps``."""
+                 functions: dict[str, str], in_order: bool) -> dict[str, np.ndarray]:
+        """The new rows' values over a time window: rows ``held`` on of ``stamps``
+        (``in_order``: all of ``stamps`` non-decreasing, none missing)."""
         new = stamps[held:]
-        if new[0] != _NAT and bool(np.all(stamps[1:] >= stamps[:-1])):
+        if in_order:
             # In order: each window is a run of rows ending at the row, as pandas has it.
             start = np.searchsorted(stamps, new - self.span, side="right").astype(np.int64)
             end = np.arange(held + 1, len(stamps) + 1, dtype=np.int64)
