@@ -78,16 +78,21 @@ class RollingSpec(Model):
 
 
 # -- the window functions -------------------------------------------------------------------
-# Given float64 values (missing as NaN) and each wanted window as positions
-# [start, end), one result per window: what pandas' rolling gives. pandas' own Cython
-# kernels, called directly: building a Series and a Rolling object costs ~300 µs a batch,
-# the kernels a few µs. Without them (another pandas), the same windows go through
-# pandas' public API with a custom indexer.
+# Given a column's values prepared once as they arrive (:func:`prepared`) and each wanted
+# window as positions [start, end), one result per window: what pandas' rolling gives.
+# pandas' own Cython kernels, called directly: building a Series and a Rolling object
+# costs ~300 µs a batch, a kernel a few µs (and gives pandas' values exactly: its running
+# sums, its NaN and min_periods rules). Without them (another pandas), the same windows
+# go through pandas' public API with a custom indexer.
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, int], np.ndarray]
 
 
-def _finite(values: np.ndarray) -> np.ndarray:
-    """What pandas hands its kernels: contiguous float64, infinities as NaN."""
+def prepared(fn: str, values: np.ndarray) -> np.ndarray:
+    """A column's float values (missing as NaN) as the kernels take them, as pandas
+    prepares them: contiguous float64 with infinities as NaN; for ``count``, 1.0 where
+    there is a value (an infinity counts) and 0.0 where it is missing, to be summed."""
+    if fn == "count":
+        return (~np.isnan(values)).astype(np.float64)
     values = np.ascontiguousarray(values, dtype=np.float64)
     inf = np.isinf(values)
     return np.where(inf, np.nan, values) if inf.any() else values
@@ -103,33 +108,27 @@ def _zsqrt(values: np.ndarray) -> np.ndarray:
 def _cython_kernels() -> dict[str, Kernel]:
     try:
         from pandas._libs.window import aggregations as agg
-        plain = {"sum": agg.roll_sum, "mean": agg.roll_mean, "min": agg.roll_min,
-                 "max": agg.roll_max, "median": agg.roll_median_c, "first": agg.roll_first,
-                 "last": agg.roll_last}
-        roll_sum, roll_var = agg.roll_sum, agg.roll_var
+        kernels: dict[str, Kernel] = {
+            "count": agg.roll_sum, "sum": agg.roll_sum, "mean": agg.roll_mean,
+            "min": agg.roll_min, "max": agg.roll_max, "median": agg.roll_median_c,
+            "first": agg.roll_first, "last": agg.roll_last}
+        roll_var = agg.roll_var
     except (ImportError, AttributeError):  # pragma: no cover - a pandas laid out otherwise
         return {}
-
-    def using(kernel: Callable[..., np.ndarray]) -> Kernel:
-        return lambda v, start, end, minp: kernel(_finite(v), start, end, minp)
-
-    kernels = {fn: using(k) for fn, k in plain.items()}
-    # count: pandas sums notna() (an infinity counts), as integers made floats
-    kernels["count"] = lambda v, start, end, minp: roll_sum(
-        (~np.isnan(v)).astype(np.float64), start, end, minp)
-    kernels["var"] = lambda v, start, end, minp: roll_var(_finite(v), start, end, minp, ddof=1)
-    kernels["std"] = lambda v, start, end, minp: _zsqrt(
-        roll_var(_finite(v), start, end, minp, ddof=1))
+    kernels["var"] = lambda v, start, end, minp: roll_var(v, start, end, minp, ddof=1)
+    kernels["std"] = lambda v, start, end, minp: _zsqrt(roll_var(v, start, end, minp, ddof=1))
     # checked once on a small case against the public API, so that a pandas whose
     # kernels take other arguments falls back instead of giving wrong values
     try:
-        probe = np.array([1.0, np.nan, 3.0, np.inf, 5.0])
-        end = np.arange(1, 6, dtype=np.int64)
+        probe = np.array([1.0, np.nan, 3.0, np.inf, 5.0, -2.0, np.nan, np.nan, 7.0])
+        end = np.arange(1, len(probe) + 1, dtype=np.int64)
         start = np.maximum(end - 3, 0)
         for fn, kernel in kernels.items():
-            want = getattr(pd.Series(probe).rolling(3, min_periods=1), fn)().to_numpy()
-            if not np.allclose(kernel(probe, start, end, 1), want, equal_nan=True):
-                return {}
+            for minp in (0, 2):
+                want = getattr(pd.Series(probe).rolling(3, min_periods=minp), fn)()
+                got = kernel(prepared(fn, probe), start, end, minp)
+                if not np.allclose(got, want.to_numpy(), equal_nan=True):
+                    return {}  # pragma: no cover
     except Exception:  # noqa: BLE001 - pragma: no cover
         return {}
     return kernels
@@ -149,12 +148,15 @@ class _Bounds(BaseIndexer):
 
 def rolling_values(fn: str, values: np.ndarray, start: np.ndarray, end: np.ndarray,
                    minp: int) -> np.ndarray:
-    """``fn`` over ``values[start[i]:end[i]]`` for every ``i``, as pandas' rolling gives it."""
+    """``fn`` over ``values[start[i]:end[i]]`` for every ``i``, as pandas' rolling gives it
+    (``values`` :func:`prepared` for ``fn``)."""
     if len(start) == 0:
         return np.empty(0)
     kernel = KERNELS.get(fn)
     if kernel is not None:  # Cython: no numpy floating-point warnings to silence
         return kernel(values, start, end, minp)
+    if fn == "count":  # the values are 1.0 and 0.0 to be summed, as pandas counts
+        fn = "sum"
     # pandas wants one window per value: the values before the first wanted window get
     # empty ones, and only the wanted windows' results are kept
     n = len(values)
@@ -174,7 +176,8 @@ def rolling_values(fn: str, values: np.ndarray, start: np.ndarray, end: np.ndarr
 # -- the step ---------------------------------------------------------------------------------
 class Tail:
     """The rows the next rows' windows may reach: timestamps (int64 ns, time windows)
-    and the aggregated columns as float64 arrays (missing values NaN), oldest first."""
+    and the aggregated columns as float64 arrays :func:`prepared` for their functions,
+    oldest first."""
 
     def __init__(self) -> None:
         self.stamps: np.ndarray | None = None
@@ -213,7 +216,8 @@ class RollingStep:
 
     def __init__(self, spec: RollingSpec):
         self.size = spec.window
-        self.span = int(spec.window.value) if isinstance(spec.window, pd.Timedelta) else 0
+        self.by_time = isinstance(spec.window, pd.Timedelta)
+        self.span = int(spec.window.value) if self.by_time else 0
         self.aggs = spec.agg
         self.min_periods = spec.min_periods
         self.functions: dict[str, str] | None = None  # column -> function
@@ -223,10 +227,6 @@ class RollingStep:
         self.outputs = RowQueue()
         self.n_in = 0
         self.newest: int | None = None  # newest index seen, ns
-
-    @property
-    def _by_time(self) -> bool:
-        return isinstance(self.size, pd.Timedelta)
 
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
@@ -258,7 +258,7 @@ class RollingStep:
 
     def _drop_oldest(self, removed: Rows) -> Rows:
         k = len(removed)
-        if self._by_time:
+        if self.by_time:
             # The tail holds every input row newer than the cutoff, in input order.
             self.tail.pop_front(0 if self.newest is None else
                                 int((removed.index_i8 > self.newest - self.span).sum()))
@@ -271,7 +271,7 @@ class RollingStep:
         """Fix the tail after rows left from the middle of the input (now ``held``)."""
         if not self.functions:
             return
-        if self._by_time:  # the tail is every input row in the last span
+        if self.by_time:  # the tail is every input row in the last span
             self.tail.drop(removed.index_i8, self._numbers(removed))
         else:
             # Older rows move up into the last N - 1 when rows before them leave.
@@ -279,7 +279,8 @@ class RollingStep:
                           slice(max(0, len(held) - self.size + 1), None))
 
     def _numbers(self, rows: Rows) -> dict[str, np.ndarray]:
-        return {c: rows.numeric(c) for c in self.functions or {}}
+        """The aggregated columns of ``rows``, :func:`prepared` for their functions."""
+        return {c: prepared(fn, rows.numeric(c)) for c, fn in (self.functions or {}).items()}
 
     def _resolve(self, rows: Rows) -> dict[str, str]:
         if self.functions is None:
@@ -313,7 +314,7 @@ class RollingStep:
         values = {c: np.concatenate([self.tail.values[c], v]) if held else v
                   for c, v in self._numbers(added).items()}
         n = held + len(added)
-        if self._by_time:
+        if self.by_time:
             check_time_index(added, f"rolling over {format_duration(self.size)}")
             new = added.index_i8
             stamps = np.concatenate([self.tail.stamps, new]) \
