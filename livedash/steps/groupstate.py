@@ -104,6 +104,17 @@ class ColumnState:
                 return codes, values, True
         return codes[ok], values[ok], False
 
+    def _result_one(self, function: str) -> np.ndarray:
+        """The one group's count, sum or mean, in Python floats (no array arithmetic)."""
+        n = float(self.present[0])
+        if function == "count":
+            return np.array([n], dtype=np.int64)
+        total = float(self.arrays["sum"][0])
+        shift = self.shift or 0.0
+        if function == "sum":
+            return np.array([total + shift * n if shift else total])
+        return np.array([shift + total / n if n > 0 else np.nan])
+
     def _sums(self, c: np.ndarray, v: np.ndarray, size: int, sign: float) -> None:
         if self.shift is None:
             self.shift = float(v[0])
@@ -239,6 +250,8 @@ class ColumnState:
             dirty[:] = False
 
     def result(self, function: str, groups: np.ndarray) -> np.ndarray:
+        if len(self.present) == 1 and function in {"count", "sum", "mean"}:
+            return self._result_one(function)
         n = self.present[groups]
         if function == "count":
             return n.astype(np.int64)
