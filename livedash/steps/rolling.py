@@ -95,7 +95,7 @@ def prepared(fn: str, values: np.ndarray) -> np.ndarray:
         return (~np.isnan(values)).astype(np.float64)
     values = np.ascontiguousarray(values, dtype=np.float64)
     inf = np.isinf(values)
-    return np.where(inf, np.nan, values) if inf.any() else values
+    return np.where(inf, np.nan, values) if np.count_nonzero(inf) else values
 
 
 def _zsqrt(values: np.ndarray) -> np.ndarray:
@@ -183,14 +183,16 @@ class Tail:
         self.stamps: np.ndarray | None = None
         self.values: dict[str, np.ndarray] = {}
         self.sorted = True  # stamps non-decreasing (dropping rows keeps it so)
+        self.n = 0  # rows held (none when no column is aggregated)
 
     def __len__(self) -> int:
-        return len(next(iter(self.values.values()))) if self.values else 0
+        return self.n
 
     def set(self, stamps: np.ndarray | None, values: dict[str, np.ndarray],
             keep: np.ndarray | slice) -> None:
         self.stamps = None if stamps is None else stamps[keep]
         self.values = {c: v[keep] for c, v in values.items()}
+        self.n = len(next(iter(self.values.values()))) if self.values else 0
 
     def pop_front(self, n: int) -> None:
         if n > 0:
@@ -227,6 +229,7 @@ class RollingStep:
         self.outputs = RowQueue()
         self.n_in = 0
         self.newest: int | None = None  # newest index seen, ns
+        self._steady: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # k -> bounds
 
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
@@ -303,18 +306,23 @@ class RollingStep:
         """Compute the new rows' values, keep them, and keep the tail the next rows need."""
         if len(added.columns) == 0:
             return added
-        functions = self._resolve(added)
+        functions = self.functions if self.functions is not None else self._resolve(added)
         out = added
         if len(added) == 0:  # no rows, but the output's columns are floats all the same
             for column in functions:
                 out = out.assign(column, np.empty(0))
             self.outputs.append(out)
             return out
-        held = len(self.tail)
+        held = self.tail.n
         values = {c: np.concatenate([self.tail.values[c], v]) if held else v
                   for c, v in self._numbers(added).items()}
         n = held + len(added)
-        if self.by_time:
+        if not self.by_time:
+            bounds = self._bounds(held, len(added))
+            computed = {c: rolling_values(fn, values[c], *bounds, self.min_periods)
+                        for c, fn in functions.items()}
+            self.tail.set(None, values, slice(max(0, n - self.size + 1), None))
+        else:
             check_time_index(added, f"rolling over {format_duration(self.size)}")
             new = added.index_i8
             stamps = np.concatenate([self.tail.stamps, new]) \
@@ -337,18 +345,26 @@ class RollingStep:
                     kept = self.tail.stamps
                     assert kept is not None
                     self.tail.sorted = bool(np.all(kept[1:] >= kept[:-1]))
-        else:
-            end = np.arange(held + 1, n + 1, dtype=np.int64)
-            start = end - self.size
-            if held + 1 < self.size:  # the first rows: windows from the first row
-                start[start < 0] = 0
-            computed = {c: rolling_values(fn, values[c], start, end, self.min_periods)
-                        for c, fn in functions.items()}
-            self.tail.set(None, values, slice(max(0, n - self.size + 1), None))
         for column, result in computed.items():
             out = out.assign(column, result)
         self.outputs.append(out)
         return out
+
+    def _bounds(self, held: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row-count windows of ``k`` rows after ``held``: [start, end) for each."""
+        if held == self.size - 1:  # the usual case: a full tail; the same arrays each time
+            bounds = self._steady.get(k)
+            if bounds is None:
+                end = np.arange(held + 1, held + k + 1, dtype=np.int64)
+                bounds = self._steady[k] = (end - self.size, end)
+                if len(self._steady) > 64:
+                    self._steady.clear()
+            return bounds
+        end = np.arange(held + 1, held + k + 1, dtype=np.int64)
+        start = end - self.size
+        if held + 1 < self.size:  # the first rows: windows from the first row
+            start[start < 0] = 0
+        return start, end
 
     def _by_span(self, stamps: np.ndarray, values: dict[str, np.ndarray], held: int,
                  functions: dict[str, str], in_order: bool) -> dict[str, np.ndarray]:
