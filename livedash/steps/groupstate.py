@@ -22,25 +22,9 @@ CODES_UNTIL = 1_000_000  # rows whose codes are held before any has left (see Gr
 HELD = frozenset({"min", "max", "first", "last", "median"})  # need the rows on removal
 
 
-def column_of(rows: Rows, name: str) -> Any:
-    """One column's array, without loading (slicing) the other columns of ``rows``."""
-    if rows._arrays is None:  # noqa: SLF001 - not looked into yet: only this column
-        base = rows._base  # noqa: SLF001
-        if base is not None:
-            return column_of(base[0], name)[base[1]]
-        frame = rows._frame  # noqa: SLF001
-        names = rows.names
-        if frame is not None and name in names and len(set(names)) == len(names):
-            try:
-                return frame._mgr.iget_values(names.index(name))  # noqa: SLF001
-            except Exception:  # noqa: BLE001 - other pandas internals: the public way
-                pass
-    return rows.column(name)
-
-
 def values_of(rows: Rows, column: str, numeric: bool) -> np.ndarray:
     """A column as float64 (NaN for missing) when numeric, else as objects."""
-    values = column_of(rows, column)
+    values = rows.column(column)  # only this column is read from picked rows
     if numeric:
         if isinstance(values, np.ndarray):
             if values.dtype.kind == "f":
