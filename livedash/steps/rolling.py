@@ -220,6 +220,7 @@ class RollingStep:
         self.size = spec.window
         self.by_time = isinstance(spec.window, pd.Timedelta)
         self.span = int(spec.window.value) if self.by_time else 0
+        self.label = f"rolling over {format_duration(spec.window)}" if self.by_time else ""
         self.aggs = spec.agg
         self.min_periods = spec.min_periods
         self.functions: dict[str, str] | None = None  # column -> function
@@ -323,7 +324,7 @@ class RollingStep:
                         for c, fn in functions.items()}
             self.tail.set(None, values, slice(max(0, n - self.size + 1), None))
         else:
-            check_time_index(added, f"rolling over {format_duration(self.size)}")
+            check_time_index(added, self.label)
             new = added.index_i8
             stamps = np.concatenate([self.tail.stamps, new]) \
                 if held and self.tail.stamps is not None else new
