@@ -157,6 +157,8 @@ class Rows:
     @property
     def index_array(self) -> Array:
         """The index's values (numpy, or a pandas array for time zones and the like)."""
+        if self._arrays is None and self._frame is not None and not self._lazy:
+            return self._frame.index._values  # the columns need not be looked at
         self._load()
         index = self._index
         return index._values if isinstance(index, pd.Index) else index
@@ -272,7 +274,9 @@ class Rows:
     def _cols_of_its_own(self) -> bool:
         """True when some column was set on these rows (not read from the base)."""
         assert self._base is not None
-        return any(n not in self._base[0]._names for n in self._names)
+        if self._cols is None:  # a set column is always among the columns read
+            return False
+        return any(n not in self._base[0]._names for n in self._cols)
 
     def __getitem__(self, key: slice) -> "Rows":
         """Rows ``key.start`` to ``key.stop`` (a plain slice)."""
