@@ -3,6 +3,8 @@ kernel would differ from pandas: infinities, min_periods=0, long runs of missing
 and the public-API path used when the kernels are not there."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -55,3 +57,30 @@ def test_without_the_kernels(monkeypatch: pytest.MonkeyPatch, how: str, fn: str)
 def test_kernels_are_used() -> None:
     """The fast path is taken on this pandas (else every batch pays for a Rolling)."""
     assert set(FUNCTIONS) <= set(rolling.KERNELS)
+
+
+def late_oracle(size: str, fn: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """Rows fed one at a time into a time window, late ones among them: each row's window
+    is itself and the rows before it still held (newer than the newest before it minus
+    ``size``) with a time in (t - size, t], computed by pandas on those rows alone."""
+    span = pd.Timedelta(size)
+    done: list[float] = []  # each row's value, computed once, when it arrives
+
+    def oracle(d: pd.DataFrame) -> pd.DataFrame:
+        stamps, values = d.index, d.temperature.to_numpy()
+        for j in range(len(done), len(d)):
+            t = stamps[j]
+            newest_before = stamps[:j].max() if j else t
+            inside = [i for i in range(j) if stamps[i] > newest_before - span
+                      and t - span < stamps[i] <= t] + [j]
+            series = pd.Series(values[inside], index=pd.DatetimeIndex([t] * len(inside)))
+            done.append(getattr(series.rolling(size, min_periods=1), fn)().iloc[-1])
+        return d.assign(temperature=done[:len(d)])
+    return oracle
+
+
+@pytest.mark.parametrize("fn", FUNCTIONS)
+def test_late_rows_in_a_time_window(fn: str) -> None:
+    df = awkward(150).pipe(lambda d: d.set_axis(frame(150, late=0.3, seed=5).index))
+    spec = {"window": "12s", "agg": {"temperature": fn}}
+    feed(chain({"rolling": spec}), chunks(df, "1"), late_oracle("12s", fn))
