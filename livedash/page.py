@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import html
 import logging
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any, Callable
 
 import panel as pn
 from bokeh.document import Document
 from bokeh.events import DocumentReady
-from panel.io.state import set_curdoc
 from tornado.ioloop import IOLoop
 
 from .plugins import ViewContext, ViewSession
 from .runtime.feed import Feed
 from .runtime.graph import Graph
+from .serving.delivery import scheduler
 
 log = logging.getLogger("livedash")
 
@@ -113,8 +113,10 @@ class Page:
         """Serve mode: listen once ``doc``'s browser is ready; clean up when it goes."""
         self._doc = doc
         self._location = pn.state.location
-        # attach runs on the server's thread: its loop is where the session lives
-        schedule = self._doc_schedule = partial(_next_tick, IOLoop.current(), doc)
+        # attach runs on the server's thread: its loop is where the session lives. Work
+        # for the session is queued from source threads and run on that loop, never
+        # with Bokeh's document calls made from a source thread (see serving.delivery)
+        schedule = self._doc_schedule = scheduler(IOLoop.current(), doc)
         self.graph.sessions += 1
         self.graph.pages.add(self)
         doc.on_event(DocumentReady, lambda event: self.connect(schedule))
@@ -225,24 +227,3 @@ def offline(cls: type) -> type:
         else:
             cleaned[kind] = entries
     return type(cls.__name__, (cls,), {"_resources": cleaned, "__module__": cls.__module__})
-
-
-def _next_tick(loop: IOLoop, doc: Document, fn: Callable[[], None]) -> None:
-    """Run ``fn`` on ``doc``'s session thread, with Panel's current document set.
-
-    Called from source threads. ``doc.add_next_tick_callback`` itself must run on the
-    server's thread: while it runs, Bokeh makes ``doc`` the current document through a
-    process-wide list (``bokeh.io.doc._PATCHED_CURDOCS``), and a page being built on the
-    server thread at that moment would change another session's document without its
-    lock ("_pending_writes should be non-None"). ``IOLoop.add_callback`` is thread-safe.
-    """
-    def run() -> None:
-        with set_curdoc(doc):
-            fn()
-
-    def add() -> None:
-        try:
-            doc.add_next_tick_callback(run)
-        except Exception:  # the session is gone; its page closes itself
-            pass
-    loop.add_callback(add)

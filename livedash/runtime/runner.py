@@ -10,6 +10,7 @@ import pandas as pd
 from ..delta import Delta
 from ..errors import RowsRejected
 from ..plugins import Source
+from .feed import batch
 from .node import Node
 
 StatusCallback = Callable[["SourceRunner"], None]
@@ -138,7 +139,8 @@ class SourceRunner:
             raise RowsRejected(f"expected a pandas DataFrame, got {type(frame).__name__}")
         if not whole and self.guard is not None:
             frame = self.guard.check(frame)
-        with self.node.lock:
+        # every session's feed is offered the change first; their loops are woken after
+        with batch(), self.node.lock:
             self.node.publish(Delta.whole(frame) if whole else Delta.rows(frame))
             self.ticks += 1
             self.rows += len(frame)
