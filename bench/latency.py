@@ -2,15 +2,19 @@
 
 The source ticks at 2 Hz; each row's ``time`` is the moment of its tick. In each
 Chromium page a script notes when BokehJS applies a newer ``time`` value (the data
-sources' change signals), then, on the next animation frame, posts a message that runs
-once that frame is painted, and records ``Date.now() - time``: tick to paint, split into
-tick to applied and applied to painted. Server and browser share the machine's clock.
+sources' change signals), asks for the next animation frame and, from it, posts a message
+that runs once that frame is painted, and records ``Date.now() - time``: tick to paint,
+split into tick to applied and applied to painted. Server and browser share the
+machine's clock. The page asks for a frame only when a tick arrives, as an idle
+dashboard would: a script that asked for every frame kept each page drawing 60 frames a
+second, on the CPUs that the server and the other pages need.
 
 Chromium may use every core (pinned to one, it paints 3 times slower); the server stays
-on its own core. With N viewers, ``min(N, browsers)`` are Chromium pages, opened last
-(so they are the last sessions served), and the others are protocol viewers
-(:mod:`bench.client`): the server does the work of N sessions while the 2-core machine
-renders only a few pages. Contenders as in the fan-out benchmark.
+on its own core. With N viewers, ``min(N, browsers)`` are Chromium pages, opened last,
+and the others are protocol viewers (:mod:`bench.client`): the server does the work of
+N sessions while the 2-core machine renders only a few pages. A Bokeh server serves its
+sessions in the order they connected, so the peers serve the pages last; livedash
+starts each tick one session further. Contenders as in the fan-out benchmark.
 """
 from __future__ import annotations
 
@@ -41,13 +45,34 @@ WATCH_JS = """() => {
   // [tick, arrived, frame, painted] per new tick: arrived when BokehJS applied the data
   // (the data source's change/streaming signal), frame at the next animation frame,
   // painted once that frame is rendered (a message posted from requestAnimationFrame).
+  // The frame is asked for only when a tick arrives: a page that asked for every frame
+  // would keep Chromium drawing 60 frames a second in every page, on the CPUs that the
+  // server and the other pages need (a dashboard that shows nothing new draws nothing).
   window.__paints = [];
-  const arrived = new Map(), watched = new WeakSet(), sources = [];
+  const watched = new WeakSet(), sources = [];
   const top = (m) => {
     const col = m.data.time, n = col.length;
     let t = -Infinity;
     for (let i = Math.max(0, n - 16); i < n; i++) if (col[i] > t) t = col[i];
     return t;
+  };
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (e) => {
+    const [t, arrived, frame] = e.data;
+    window.__paints.push([t, arrived, frame, Date.now()]);
+  };
+  let last = -Infinity, waiting = null;  // [tick, arrived] waiting for its frame
+  const frame = () => {
+    const [t, arrived] = waiting;
+    waiting = null;
+    channel.port2.postMessage([t, arrived, Date.now()]);
+  };
+  const note = (m) => {
+    const t = top(m);
+    if (!(t > last)) return;
+    last = t;
+    if (waiting === null) requestAnimationFrame(frame);
+    waiting = [t, Date.now()];  // the newest tick is the one that frame shows
   };
   const find = () => {
     for (const doc of Bokeh.documents)
@@ -56,33 +81,15 @@ WATCH_JS = """() => {
             && !watched.has(m)) {
           watched.add(m);
           sources.push(m);
-          const note = () => { const t = top(m); if (!arrived.has(t)) arrived.set(t, Date.now()); };
-          m.connect(m.change, note);
-          m.connect(m.streaming, note);
-          m.connect(m.properties.data.change, note);
+          last = Math.max(last, top(m));
+          const seen = () => note(m);
+          m.connect(m.change, seen);
+          m.connect(m.streaming, seen);
+          m.connect(m.properties.data.change, seen);
         }
   };
-  const newest = () => {
-    let t = -Infinity;
-    for (const m of sources) t = Math.max(t, top(m));
-    return t;
-  };
   find();
-  let last = newest();
-  const channel = new MessageChannel();
-  channel.port1.onmessage = (e) => {
-    const [t, frame] = e.data;
-    window.__paints.push([t, arrived.get(t) ?? frame, frame, Date.now()]);
-    arrived.delete(t);
-  };
-  let frames = 0;
-  const frame = () => {
-    if (++frames % 30 === 0) find();
-    const t = newest();
-    if (t > last) { last = t; channel.port2.postMessage([t, Date.now()]); }
-    requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
+  setInterval(find, 500);  // a chart drawn again has new data sources
   return last;
 }"""
 
