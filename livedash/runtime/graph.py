@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from functools import partial
 from typing import Any, Callable
 
@@ -34,6 +35,8 @@ class Graph:
         self.runners: dict[str, SourceRunner] = {}
         self.sessions = 0
         self.pages: set[Any] = set()  # open pages (for reload on save)
+        # session work queued per server loop (serving.delivery); entries go with the loop
+        self.deliveries: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         self._status_listeners: dict[int, StatusListener] = {}
         self._next = 0
         self._lock = threading.Lock()

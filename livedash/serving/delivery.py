@@ -47,10 +47,8 @@ Work = Callable[[], None]
 
 
 class Delivery:
-    """The queue of session work for one server loop (one per :class:`IOLoop`)."""
-
-    _instances: "weakref.WeakKeyDictionary[IOLoop, Delivery]" = weakref.WeakKeyDictionary()
-    _instances_lock = threading.Lock()
+    """The queue of session work for one server loop (one per :class:`IOLoop` and
+    dashboard graph, kept in ``Graph.deliveries``)."""
 
     def __init__(self, loop: IOLoop):
         self._loop = weakref.ref(loop)
@@ -60,14 +58,6 @@ class Delivery:
         self._turn = 0
         self.bursts = 0
         """Loop callbacks run so far (one per burst of work, not per session)."""
-
-    @classmethod
-    def of(cls, loop: IOLoop) -> "Delivery":
-        with cls._instances_lock:
-            delivery = cls._instances.get(loop)
-            if delivery is None:
-                delivery = cls._instances[loop] = cls(loop)
-            return delivery
 
     # -- any thread ----------------------------------------------------------------------
     def submit(self, doc: Document, fn: Work) -> None:
@@ -143,10 +133,14 @@ def _each(work: list[Work]) -> None:
             log.exception("a session update failed")
 
 
-def scheduler(loop: IOLoop, doc: Document) -> Callable[[Work], Any]:
+def scheduler(deliveries: "weakref.WeakKeyDictionary[IOLoop, Delivery]", loop: IOLoop,
+              doc: Document) -> Callable[[Work], Any]:
     """``schedule(fn)`` for a :class:`~livedash.runtime.feed.Feed`: ``fn`` runs on
-    ``loop`` for ``doc``'s session."""
-    delivery = Delivery.of(loop)
+    ``loop`` for ``doc``'s session. Called on ``loop``'s own thread (a page being
+    attached), so ``deliveries`` (one per loop) needs no lock."""
+    delivery = deliveries.get(loop)
+    if delivery is None:
+        delivery = deliveries[loop] = Delivery(loop)
 
     def schedule(fn: Work) -> None:
         delivery.submit(doc, fn)
