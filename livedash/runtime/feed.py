@@ -6,10 +6,10 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Hashable, Iterator
 
-import pandas as pd
 
 from ..delta import Delta
 from ..plugins import ViewSession
+from ..rows import Rows
 from .node import Node
 
 log = logging.getLogger("livedash")
@@ -62,7 +62,7 @@ def coalesce(pending: list[Delta]) -> list[Delta]:
     one (removals always come off the front, so the counts simply add up).
     """
     for i in range(len(pending) - 1, -1, -1):
-        if pending[i].result is not None:
+        if pending[i].result_rows is not None:  # presence only: no frame made
             pending = pending[i:]
             break
     out: list[Delta] = []
@@ -81,10 +81,11 @@ def coalesce(pending: list[Delta]) -> list[Delta]:
 def _merge(run: list[Delta]) -> list[Delta]:
     if len(run) <= 1:
         return run
-    added = [d.added for d in run if len(d.added)]
-    removed = [d.removed for d in run if len(d.removed)]
-    return [Delta.rows(pd.concat(added) if added else run[-1].added,
-                       pd.concat(removed) if removed else run[-1].removed)]
+    # joined as Rows: the frame is made only if a view reads it
+    added = [d.added_rows for d in run if d.added_rows is not None and len(d.added_rows)]
+    removed = [d.removed_rows for d in run if d.removed_rows is not None and len(d.removed_rows)]
+    return [Delta.rows(Rows.concat(added) if added else run[-1].added_rows,
+                       Rows.concat(removed) if removed else run[-1].removed_rows)]
 
 
 class Feed:
