@@ -57,6 +57,12 @@ def test_area_and_step_use_streamable_glyphs(page):
     assert len(step.view.built.layers[0].source.data["a"]) == 20
 
 
+@pytest.mark.parametrize("kind", [*SERIES, "bar"])
+def test_charts_paint_on_a_2d_canvas_not_webgl(page, kind):
+    # WebGL without a GPU runs in software and paints a tick in twice the time
+    assert page(rows(0, 20), kind=kind, y="a").view.built.figure.output_backend == "canvas"
+
+
 def test_stacked_areas_stream_their_sums(page):
     p = page(rows(0, 20), kind="area", y=["a", "b"], options={"stacked": True}, backlog=25)
     assert p.view.built.streams
