@@ -33,6 +33,37 @@ def _column_arrays(frame: pd.DataFrame) -> list[Array]:
     return [frame.iloc[:, i].array for i in range(len(frame.columns))]
 
 
+def _names_of(columns: pd.Index) -> tuple[Any, ...]:
+    """Column names as a tuple of Python objects, as ``columns.tolist()`` gives them."""
+    data = getattr(columns._values, "_ndarray", columns._values)  # str/object: no copy
+    if isinstance(data, np.ndarray) and data.dtype == object:
+        return tuple(data.tolist())
+    return tuple(columns.tolist())
+
+
+def _frame_column(frame: pd.DataFrame, i: int) -> Array:
+    """Column ``i`` of ``frame`` as pandas holds it (one column, no Series made)."""
+    try:  # found by each block's own positions (the frame's position map is built lazily
+        # and costs more than the search, on a frame that is read once)
+        for block in frame._mgr.blocks:
+            where = block.mgr_locs.indexer
+            if isinstance(where, slice):
+                start, step = where.start or 0, where.step or 1
+                if not (start <= i < where.stop and (i - start) % step == 0):
+                    continue
+                k = (i - start) // step
+            else:
+                hits = np.flatnonzero(where == i)
+                if not len(hits):
+                    continue
+                k = int(hits[0])
+            values = block.values
+            return values[k] if getattr(values, "ndim", 1) == 2 else values
+    except Exception:  # noqa: BLE001 - a pandas whose internals differ: the public way
+        pass
+    return frame.iloc[:, i].array
+
+
 def _concat_arrays(parts: Sequence[Array]) -> Array:
     first = parts[0]
     if len(parts) == 1:
@@ -90,7 +121,7 @@ class Rows:
         """``frame`` as rows; the frame itself is what :attr:`frame` gives back."""
         if isinstance(frame, Rows):
             return frame
-        rows = cls._blank(tuple(frame.columns.tolist()), len(frame))
+        rows = cls._blank(_names_of(frame.columns), len(frame))
         rows._frame = frame
         return rows
 
@@ -140,11 +171,9 @@ class Rows:
             return
         frame = self._frame
         assert frame is not None
-        if len(set(self._names)) != len(self._names):
-            raise ValueError("the data has two columns named alike ("
-                             + ", ".join(map(str, frame.columns[frame.columns.duplicated()]))
-                             + "): give every column its own name")
+        self._unique_names()
         self._arrays = tuple(_column_arrays(frame))
+        self._cols = None
         self._index = frame.index  # kept as pandas' Index: slices keep RangeIndex, freq
         self._index_name = frame.index.name
 
@@ -220,9 +249,26 @@ class Rows:
                 cols[name] = values
                 self._cols = cols
             return values
+        if self._frame is not None:  # read one column of the frame, not all of them
+            cols = self._cols
+            if cols is None:
+                self._unique_names()
+                cols = self._cols = {}
+            values = cols.get(name)
+            if values is None:
+                values = cols[name] = _frame_column(self._frame, self._names.index(name))
+            return values
         self._load()
         assert self._arrays is not None
         return self._arrays[self._names.index(name)]
+
+    def _unique_names(self) -> None:
+        if len(set(self._names)) != len(self._names):
+            frame = self._frame
+            dup = frame.columns[frame.columns.duplicated()] if frame is not None else ()
+            raise ValueError("the data has two columns named alike ("
+                             + ", ".join(map(str, dup))
+                             + "): give every column its own name")
 
     def numeric(self, name: Any) -> np.ndarray:
         """One column as a float array (missing values as NaN)."""
@@ -291,11 +337,12 @@ class Rows:
     def take(self, where: np.ndarray) -> "Rows":
         """The rows at ``where``: positions, or a boolean mask."""
         if where.dtype.kind == "b":
-            if where.all():
+            count = np.count_nonzero(where)
+            if count == len(where):
                 return self
-            where = np.flatnonzero(where)
-            if len(where) == 0:
+            if count == 0:
                 return self[0:0]
+            where = np.flatnonzero(where)
             first, last = int(where[0]), int(where[-1])
             if last - first + 1 == len(where):
                 return self[first:last + 1]  # a run of rows: a slice, as pandas makes of it

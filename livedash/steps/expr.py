@@ -17,6 +17,7 @@ negative number gives ``NaN``; no warning is raised for either.
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,8 +97,16 @@ class Expression:
 
     def evaluate(self, frame: pd.DataFrame | Rows) -> Any:
         """The value for every row (an array or Series in row order), or a scalar."""
+        if not self._arithmetic:  # comparisons and logic raise no floating-point warning
+            return _Evaluator(frame, self.columns).visit(self.tree.body)
         with np.errstate(all="ignore"):
             return _Evaluator(frame, self.columns).visit(self.tree.body)
+
+    @functools.cached_property
+    def _arithmetic(self) -> bool:
+        """True when some part may divide by zero or leave a function's domain."""
+        return any(isinstance(node, (ast.BinOp, ast.Call, ast.UnaryOp))
+                   for node in ast.walk(self.tree))
 
 
 def parse(text: object) -> Expression:

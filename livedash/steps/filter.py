@@ -65,6 +65,8 @@ class FilterSpec(Model):
 def _keep(spec: FilterSpec) -> RowwiseStep:
     def keep(rows: Rows) -> Rows:
         mask = spec.expr.evaluate(rows)
+        if isinstance(mask, np.ndarray) and mask.dtype.kind == "b":
+            return rows.take(mask)  # positional: equal timestamps stay correct
         if isinstance(mask, (bool, np.bool_)):
             return rows if mask else rows[0:0]
         dtype = getattr(mask, "dtype", None)

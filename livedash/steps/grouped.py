@@ -107,6 +107,10 @@ class GroupedStep:
             return Delta.whole(self._nothing())
         state = self._state()
         result = delta.result_rows
+        if result is None and not self.key_names and self.template is not None and \
+                state.shift_one(added, removed):
+            state.refresh()
+            return Delta.whole(self._output(state))
         if len(removed):
             if result is None and state.ring is not None:
                 # The oldest held rows: their codes are known, no need to encode again.
@@ -143,7 +147,7 @@ class GroupedStep:
     def _state(self) -> GroupState:
         if self.state is None:
             assert self.outputs is not None
-            self.state = GroupState(self.outputs, self.numeric)
+            self.state = GroupState(self.outputs, self.numeric, keyless=not self.key_names)
             self._live = None
             if self.last_whole is not None and len(self.last_whole):
                 self.state.add(self._encode(self.last_whole), self.last_whole)
@@ -181,8 +185,8 @@ class GroupedStep:
             changed = self._live is None or len(live) != len(self._live) or \
                 not (live == self._live).all()
         else:  # one row, always: nothing to sort
-            live = np.ones(1, dtype=bool)
             changed = self._live is None
+            live = np.ones(1, dtype=bool) if changed else self._live
         if changed:
             # Groups came or went: sort again, and rebuild the key columns and the index.
             groups = self.live(state)

@@ -27,14 +27,19 @@ def values_of(rows: Rows, column: str, numeric: bool) -> np.ndarray:
     values = rows.column(column)  # only this column is read from picked rows
     if numeric:
         if isinstance(values, np.ndarray):
+            if values.dtype == np.float64:
+                return values
             if values.dtype.kind == "f":
-                return values.astype(np.float64, copy=False)
+                return values.astype(np.float64)
             if values.dtype.kind in "iub":
                 return values.astype(np.float64)
         return pd.Series(values, copy=False).to_numpy(dtype=np.float64, na_value=np.nan)
     if isinstance(values, np.ndarray) and values.dtype.kind not in "mM":
         return values if values.dtype == object else values.astype(object)
     return pd.Series(values, copy=False).to_numpy(dtype=object)
+
+
+_add = np.add.reduce
 
 
 def _present(values: np.ndarray) -> np.ndarray:
@@ -265,7 +270,7 @@ class ColumnState:
 class GroupState:
     """All groups' state for a list of outputs; groups are integer codes."""
 
-    def __init__(self, outputs: list[Output], numeric: dict[str, bool]):
+    def __init__(self, outputs: list[Output], numeric: dict[str, bool], keyless: bool = False):
         self.outputs = outputs
         wanted: dict[str, set[str]] = {}
         for out in outputs:
@@ -280,7 +285,8 @@ class GroupState:
         # count, sum, mean, std and var alone need only the codes, which are dropped
         # when CODES_UNTIL rows have come without any leaving: an endless stream then
         # keeps per-group state only.
-        self.ring: RowRing | None = RowRing(held)
+        # Without keys every code is 0 and count and sums need nothing per row.
+        self.ring: RowRing | None = None if keyless and not held else RowRing(held)
         self.removed_any = False
         self.emptied = False  # rows left since the last refresh
         self.rows = np.zeros(0, dtype=np.int64)  # rows per group, missing values included
@@ -348,6 +354,42 @@ class GroupState:
             self.rows -= counts
         for name, col in self.columns.items():
             col.remove(codes, values[name], size, counts)
+
+    def shift_one(self, added: Rows, removed: Rows) -> bool:
+        """One group, no key, count and sums only: ``removed`` (the oldest rows) out and
+        ``added`` in, one sum per column each. False, with nothing changed, when that
+        does not apply (a missing value, another function): use remove and add then."""
+        if self.ring is not None or len(self.rows) != 1:
+            return False
+        n_in, n_out = len(added), len(removed)
+        sums = []
+        for name, col in self.columns.items():
+            if not col.plain:
+                return False
+            first = None
+            t_in = t_out = 0.0
+            if n_in:
+                first = values_of(added, name, True)
+                t_in = float(_add(first))
+            if n_out:
+                gone = values_of(removed, name, True)
+                t_out = float(_add(gone))
+                first = gone if first is None else first
+            if t_in != t_in or t_out != t_out:  # a missing value (or inf - inf)
+                return False
+            sums.append((col, first, t_in, t_out))
+        for col, first, t_in, t_out in sums:
+            if col.shift is None:
+                if first is None:
+                    continue
+                col.shift = float(first[0])
+            col.present[0] += n_in - n_out
+            if "sum" in col.arrays:
+                col.arrays["sum"][0] += (t_in - n_in * col.shift) - (t_out - n_out * col.shift)
+        self.rows[0] += n_in - n_out
+        if n_out:
+            self.removed_any = self.emptied = True
+        return True
 
     def refill(self, codes: np.ndarray, rows: Rows) -> None:
         """Hold exactly these rows (after rows left from the middle of the input)."""

@@ -17,18 +17,23 @@ class RowQueue:
     def __init__(self) -> None:
         self._chunks: deque[Rows] = deque()
         self._len = 0
-        self._empty: Rows | None = None  # the schema, for "no rows" answers
+        self._schema: Rows | None = None  # rows with the columns, for "no rows" answers
+        self._empty: Rows | None = None   # made from it when asked
 
     def __len__(self) -> int:
         return self._len
 
     def empty(self) -> Rows:
         """Rows with the columns and no rows."""
-        return self._empty if self._empty is not None else Rows.of(pd.DataFrame())
+        if self._schema is None:
+            return Rows.of(pd.DataFrame())
+        if self._empty is None:
+            self._empty = self._schema[0:0]
+        return self._empty
 
     def append(self, rows: Rows) -> None:
-        if self._empty is None or (not self._empty.names and rows.names):
-            self._empty = rows[0:0]
+        if self._schema is None or (not self._schema.names and rows.names):
+            self._schema, self._empty = rows, None
         if len(rows):
             self._chunks.append(rows)
             self._len += len(rows)
@@ -37,7 +42,7 @@ class RowQueue:
         """Hold exactly ``rows`` from now on."""
         self._chunks.clear()
         self._len = 0
-        self._empty = rows[0:0]
+        self._schema, self._empty = rows, None
         self.append(rows)
 
     def chunks(self) -> Iterator[Rows]:

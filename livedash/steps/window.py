@@ -170,12 +170,16 @@ class WindowStep:
 
     def _admit_by_time(self, added: Rows, gone: list[Rows]) -> tuple[Rows, bool]:
         """Expire held rows by the newest timestamp, then keep the new rows still inside."""
-        check_time_index(added, self.label)
-        times = added.index_i8 if len(added) else np.empty(0, np.int64)
-        if len(times):
-            top = int(times.max())
+        if len(added):
+            check_time_index(added, self.label)
+            times = added.index_i8
+            # the usual case: rows in time order (NaT, the smallest int64, only first)
+            ascending = len(times) == 1 or bool((times[1:] >= times[:-1]).all())
+            top = int(times[-1]) if ascending else int(times.max())
             if top != _NAT and (self.newest is None or top > self.newest):
                 self.newest = top
+        else:
+            times, ascending = np.empty(0, np.int64), True
         cutoff = self._cutoff()
         if cutoff is None:
             return added[0:0], True
@@ -189,14 +193,16 @@ class WindowStep:
                 gone.append(self.rows.pop_front(int(mask.sum())) if in_order
                             else self.rows.delete(mask))
                 self._reorder()
-        inside = times > cutoff
-        kept = added.take(inside) if len(added) else added
+        if ascending:  # the rows inside are a suffix
+            first = int(times.searchsorted(cutoff, side="right")) if len(times) else 0
+            kept, kept_times = (added[first:], times[first:]) if first else (added, times)
+        else:
+            inside = times > cutoff
+            kept, kept_times = added.take(inside), times[inside]
         if len(kept):
-            kept_times = times[inside]
             if len(self.rows) == 0:
                 self.last = _NAT
-            if (len(kept_times) > 1 and not (np.diff(kept_times) >= 0).all()) or \
-                    kept_times[0] < self.last:
+            if not ascending or kept_times[0] < self.last:
                 self.ordered = False
             self.last = max(self.last, int(kept_times[-1]))
             self.rows.append(kept)
