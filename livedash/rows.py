@@ -92,7 +92,7 @@ class Rows:
     """
 
     __slots__ = ("_frame", "_names", "_arrays", "_index", "_index_name", "_length",
-                 "_i8", "_base", "_parts", "_cols")
+                 "_i8", "_base", "_parts", "_cols", "_set")
 
     def __init__(self, index: Array, names: Sequence[Any], arrays: Sequence[Array],
                  index_name: Any = None):
@@ -107,12 +107,14 @@ class Rows:
         self._base: tuple[Rows, slice | np.ndarray] | None = None
         self._parts: tuple[Rows, ...] | None = None
         self._cols: dict[Any, Array] | None = None  # columns read so far, when lazy
+        self._set = False  # some column was set on these rows, not read from the base
 
     @classmethod
     def _blank(cls, names: tuple[Any, ...], length: int) -> "Rows":
         rows = cls.__new__(cls)
         rows._frame = rows._arrays = rows._index = rows._i8 = None
         rows._base = rows._parts = rows._cols = None
+        rows._set = False
         rows._names, rows._index_name, rows._length = names, None, length
         return rows
 
@@ -319,10 +321,7 @@ class Rows:
 
     def _cols_of_its_own(self) -> bool:
         """True when some column was set on these rows (not read from the base)."""
-        assert self._base is not None
-        if self._cols is None:  # a set column is always among the columns read
-            return False
-        return any(n not in self._base[0]._names for n in self._cols)
+        return self._set
 
     def __getitem__(self, key: slice) -> "Rows":
         """Rows ``key.start`` to ``key.stop`` (a plain slice)."""
@@ -361,11 +360,13 @@ class Rows:
 
     def assign(self, name: Any, values: Array) -> "Rows":
         """These rows with column ``name`` set to ``values`` (added last when new)."""
-        if self._arrays is None and name not in self._names:
+        if self._arrays is None:
             # the other columns are read from these rows when (and if) wanted
-            rows = Rows._blank((*self._names, name), self._length)
+            names = self._names if name in self._names else (*self._names, name)
+            rows = Rows._blank(names, self._length)
             rows._base = (self, slice(0, self._length))
             rows._cols = {name: values}
+            rows._set = True
             return rows
         self._load()
         arrays = list(self.arrays)

@@ -152,3 +152,19 @@ def test_a_column_set_on_picked_rows_survives_further_picks() -> None:
     same(picked[1:5].take(np.array([0, 2])).frame,
          df.iloc[2:10].assign(double=df["value"].iloc[2:10] * 2).iloc[[1, 3]])
     np.testing.assert_array_equal(picked[3:4].column("double"), [df["value"].iloc[5] * 2])
+
+
+@pytest.mark.parametrize("pick", [lambda r: r, lambda r: r[1:11]])
+def test_a_column_replaced_on_rows_survives_picks_and_leaves_the_frame_alone(pick) -> None:
+    df = sample(12)
+    rows = pick(Rows.of(df))
+    base = df.iloc[1:11] if len(rows) == 10 else df
+    replaced = rows.assign("value", base["value"].to_numpy() * 10)
+    assert replaced.names == tuple(df.columns)  # replaced in place, not added
+    same(replaced[2:8].take(np.array([0, 3, 5])).frame,
+         base.assign(value=base["value"] * 10).iloc[2:8].iloc[[0, 3, 5]])
+    same(rows.frame, base)  # the rows it came from keep their values
+    one = Rows.of(df)
+    one.column("value")  # a column read from the frame, cached, then replaced
+    np.testing.assert_array_equal(one.assign("value", np.zeros(12)).column("value"), 0.0)
+    np.testing.assert_array_equal(one.column("value"), df["value"].to_numpy())
