@@ -13,6 +13,8 @@ Memory: count, sum, mean, std and var keep state per group only. min, max, first
 last and median also hold, for every row in the input's current result, its group code
 and the values of those columns (their removal cannot be undone otherwise): on an
 endless stream without a ``window`` before it, that grows by a few bytes a row.
+Groups whose rows have all left are forgotten (their state and key) once they are most
+of the more than 4,096 groups known: new keys for ever (time buckets) stay bounded.
 """
 from __future__ import annotations
 
@@ -27,6 +29,9 @@ from .aggs import Aggregations, Output, check_types, pandas_grouped
 from .columns import require
 from .groupstate import GroupState
 from .keys import KeyEncoder
+
+
+COMPACT_FROM = 4096  # groups known, beyond which groups that emptied are forgotten
 
 
 class GroupedStep:
@@ -129,7 +134,19 @@ class GroupedStep:
             if self.template is None:
                 self.template = self.pandas(added[0:1].frame)
         state.refresh()
+        if len(state.rows) > COMPACT_FROM:
+            self._compact(state)
         return Delta.whole(self._output(state))
+
+    def _compact(self, state: GroupState) -> None:
+        """Forget groups whose rows have all left, once they are most of the groups known
+        (a resample behind a window sees a new bucket every period, for ever)."""
+        live = state.live()
+        if len(live) * 2 > len(state.rows):
+            return
+        self.encoder.keep(live)
+        state.keep(live)
+        self._live = None  # the cached order, keys and index are of the old codes
 
     def _resolve(self, rows: Rows) -> None:
         """Fix the outputs from the first rows that have columns."""

@@ -79,6 +79,12 @@ class ColumnState:
             self.dirty[fn] = np.concatenate([self.dirty.get(fn, np.zeros(0, bool)),
                                              np.zeros(size - old, bool)])
 
+    def keep(self, groups: np.ndarray) -> None:
+        """Only ``groups``' state, in that order (see :meth:`GroupState.keep`)."""
+        self.present = self.present[groups]
+        self.arrays = {name: array[groups] for name, array in self.arrays.items()}
+        self.dirty = {fn: flags[groups] for fn, flags in self.dirty.items()}
+
     def _present_only(self, codes: np.ndarray, values: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray, bool]:
         """The codes and values of the rows whose value is not missing; True if all are."""
@@ -410,6 +416,17 @@ class GroupState:
 
     def live(self) -> np.ndarray:
         return np.flatnonzero(self.rows > 0)
+
+    def keep(self, groups: np.ndarray) -> None:
+        """Keep only ``groups`` (every group with rows among them), renumbered 0, 1, 2 ...
+        in that order, as :meth:`KeyEncoder.keep` renumbers their keys."""
+        lut = np.full(len(self.rows), -1, dtype=np.int64)
+        lut[groups] = np.arange(len(groups))
+        self.rows = self.rows[groups]
+        for col in self.columns.values():
+            col.keep(groups)
+        if self.ring is not None:
+            self.ring.recode(lut)
 
     def result(self, out: Output, groups: np.ndarray) -> np.ndarray:
         return self.columns[out.column].result(out.function, groups)

@@ -134,6 +134,13 @@ class KeyEncoder:
             codes[i] = code
         return codes
 
+    def keep(self, codes: np.ndarray) -> None:
+        """Forget every key but those of ``codes``, which become 0, 1, 2 ... in order."""
+        self.keys = [self.keys[c] for c in codes.tolist()]
+        self.codes = {key: i for i, key in enumerate(self.keys)}
+        self.single = {key[0]: i for i, key in enumerate(self.keys) if len(key) == 1}
+        self.top = None
+
     def sorted_codes(self, codes: np.ndarray) -> np.ndarray:
         """``codes`` ordered by their keys, as ``groupby(sort=True)`` orders groups."""
         keys = self.keys

@@ -47,6 +47,11 @@ class RowRing:
             self._data[name][self._stop:self._stop + n] = array
         self._stop += n
 
+    def recode(self, lut: np.ndarray) -> None:
+        """Give every held row the code ``lut[code]`` (a missing key, -1, stays -1)."""
+        codes = self.codes()
+        codes[:] = np.where(codes >= 0, lut[np.maximum(codes, 0)], -1)
+
     def drop_front(self, n: int) -> None:
         self._start = min(self._start + n, self._stop)
 

@@ -39,3 +39,22 @@ def test_groupby_integer_and_time_keys(how: str) -> None:
         agg = {"temperature": ["mean", "count"], "hits": ["sum", "max"]}
         feed(chain({"window": 150}, {"groupby": {"by": by, "agg": agg}}), chunks(df, how),
              lambda d, by=by, agg=agg: pandas_agg(d.iloc[-150:], by, agg))
+
+
+@pytest.mark.parametrize("how", ["7", "mixed"])
+def test_groups_whose_rows_left_are_forgotten_and_results_stay_right(how, monkeypatch) -> None:
+    # A resample behind a window meets a new bucket every period for ever: buckets whose
+    # rows all left are forgotten (codes renumbered, held codes and values too).
+    import livedash.steps.grouped as grouped
+    monkeypatch.setattr(grouped, "COMPACT_FROM", 8)
+    df = _big(1500)
+    agg = {"temperature": "ohlc", "hits": "sum"}
+    steps = chain({"window": 120}, {"resample": {"every": "30s", "agg": agg, "by": "sensor"}})
+    feed(steps, chunks(df, how), lambda d: pandas_resample(d.iloc[-120:], "30s", agg, ["sensor"]))
+    by_day = {"temperature": ["min", "max", "mean", "first", "last"], "hits": "median"}
+    days = chain({"window": 90}, {"groupby": {"by": ["day", "sensor"], "agg": by_day}})
+    feed(days, chunks(df, how), lambda d: pandas_agg(d.iloc[-90:], ["day", "sensor"], by_day))
+    for step in (steps[-1], days[-1]):
+        known = len(step.encoder)
+        assert known <= 2 * 8 + 40 + 1000 // 7, known  # not one per bucket ever seen
+        assert len(step.state.rows) == known
