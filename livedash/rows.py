@@ -200,6 +200,8 @@ class Rows:
             return self._base[0].index_name
         if self._parts is not None:
             return self._parts[0].index_name
+        if self._arrays is None and self._frame is not None:  # the columns need not be read
+            return self._frame.index.name
         self._load()
         return self._index_name
 

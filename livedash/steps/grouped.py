@@ -14,7 +14,7 @@ last and median also hold, for every row in the input's current result, its grou
 and the values of those columns (their removal cannot be undone otherwise): on an
 endless stream without a ``window`` before it, that grows by a few bytes a row.
 Groups whose rows have all left are forgotten (their state and key) once they are most
-of the more than 4,096 groups known: new keys for ever (time buckets) stay bounded.
+of the more than 256 groups known: new keys for ever (time buckets) stay bounded.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from .groupstate import GroupState
 from .keys import KeyEncoder
 
 
-COMPACT_FROM = 4096  # groups known, beyond which groups that emptied are forgotten
+COMPACT_FROM = 256  # groups known, beyond which groups that emptied are forgotten
 
 
 class GroupedStep:

@@ -89,14 +89,17 @@ class KeyEncoder:
         buckets come in runs)."""
         get = self.single.get
         if n > SMALL and isinstance(column, np.ndarray) and column.dtype.kind in "iu":
-            starts = np.flatnonzero(column[1:] != column[:-1]) + 1
+            starts = np.flatnonzero(column[1:] != column[:-1])
             if len(starts) < n // 8:
-                firsts = column[np.concatenate(([0], starts))].tolist()
+                edges = np.empty(len(starts) + 2, dtype=np.intp)  # where each run begins
+                edges[0], edges[-1] = 0, n
+                edges[1:-1] = starts + 1
+                firsts = column[edges[:-1]].tolist()
                 found = [get(v) for v in firsts]
                 if None in found:  # integers are never missing
                     found = [self._code((v,)) if f is None else f
                              for v, f in zip(firsts, found)]
-                lengths = np.diff(np.concatenate(([0], starts, [n])))
+                lengths = edges[1:] - edges[:-1]
                 self.top = max(found)
                 return np.repeat(np.array(found, dtype=np.int64), lengths)
         values = column.tolist() if hasattr(column, "tolist") else list(column)

@@ -19,7 +19,7 @@ Unix epoch (pandas ``origin="epoch"``), which is pandas' default alignment whene
 Every bucket is kept: a late row updates its own bucket, however old. Buckets leave
 only when their rows leave the input (put a ``window`` first to bound memory); a
 bucket that left is then forgotten altogether once such buckets outnumber the others
-(beyond 4,096 known), so a resample behind a window runs for ever in bounded memory.
+(beyond 256 known), so a resample behind a window runs for ever in bounded memory.
 The output is a whole delta; rows deltas are applied incrementally.
 """
 from __future__ import annotations
