@@ -116,7 +116,8 @@ class Page:
         # attach runs on the server's thread: its loop is where the session lives. Work
         # for the session is queued from source threads and run on that loop, never
         # with Bokeh's document calls made from a source thread (see serving.delivery)
-        schedule = self._doc_schedule = scheduler(self.graph.deliveries, IOLoop.current(), doc)
+        schedule = self._doc_schedule = scheduler(self.graph.deliveries, IOLoop.current(), doc,
+                                                    self.graph.wakeups)
         self.graph.sessions += 1
         self.graph.pages.add(self)
         doc.on_event(DocumentReady, lambda event: self.connect(schedule))

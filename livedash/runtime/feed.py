@@ -15,44 +15,51 @@ from .node import Node
 log = logging.getLogger("livedash")
 Scheduler = Callable[[Callable[[], None]], Any]
 
-_batch = threading.local()
+class Wakeups:
+    """Server-loop wake-ups held back while a source thread hands out a tick.
 
-
-@contextmanager
-def batch() -> Iterator[None]:
-    """Hold back the wake-ups of the deliveries scheduled in this block until it ends.
-
-    A source thread publishing a tick offers it to every session's feed in turn. Waking
-    the server's loop at the first offer lets it start serving sessions while this
-    thread still offers to the others, and the two threads then trade the GIL (up to
-    its 5 ms switch interval at each trade). Inside ``batch()``, a scheduler that
-    supports it (see :func:`defer`) only queues the work, and wakes its loop once, when
-    the outermost block ends.
+    One per dashboard graph: its source runners open :meth:`batch` around each tick,
+    and its session deliveries ask :meth:`defer` before waking their loop. Which thread
+    is inside a batch is kept per instance (a ``threading.local``), not per process.
     """
-    wakes: dict[Hashable, Callable[[], None]] | None = getattr(_batch, "wakes", None)
-    if wakes is not None:  # nested: the outermost block wakes
-        yield
-        return
-    _batch.wakes = wakes = {}
-    try:
-        yield
-    finally:
-        _batch.wakes = None
-        for wake in wakes.values():
-            try:
-                wake()
-            except Exception:  # one scheduler failing must not stop the others
-                log.exception("waking a delivery failed")
 
+    def __init__(self) -> None:
+        self._local = threading.local()
 
-def defer(key: Hashable, wake: Callable[[], None]) -> bool:
-    """Inside :func:`batch` on this thread: call ``wake`` (once per ``key``) when the
-    batch ends, and return True. Outside a batch: return False (the caller wakes now)."""
-    wakes: dict[Hashable, Callable[[], None]] | None = getattr(_batch, "wakes", None)
-    if wakes is None:
-        return False
-    wakes.setdefault(key, wake)
-    return True
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold back the wake-ups deferred in this block, on this thread, until it ends.
+
+        A source thread publishing a tick offers it to every session's feed in turn.
+        Waking the server's loop at the first offer lets it start serving sessions while
+        this thread still offers to the others, and the two threads then trade the GIL
+        (up to its 5 ms switch interval at each trade). Inside ``batch()`` a delivery
+        only queues the work, and its loop is woken once, when the outermost block ends.
+        """
+        wakes: dict[Hashable, Callable[[], None]] | None = getattr(self._local, "wakes", None)
+        if wakes is not None:  # nested: the outermost block wakes
+            yield
+            return
+        self._local.wakes = wakes = {}
+        try:
+            yield
+        finally:
+            self._local.wakes = None
+            for wake in wakes.values():
+                try:
+                    wake()
+                except Exception:  # one scheduler failing must not stop the others
+                    log.exception("waking a delivery failed")
+
+    def defer(self, key: Hashable, wake: Callable[[], None]) -> bool:
+        """Inside :meth:`batch` on this thread: call ``wake`` (once per ``key``) when the
+        batch ends, and return True. Outside a batch: return False (the caller wakes
+        now)."""
+        wakes: dict[Hashable, Callable[[], None]] | None = getattr(self._local, "wakes", None)
+        if wakes is None:
+            return False
+        wakes.setdefault(key, wake)
+        return True
 
 
 def coalesce(pending: list[Delta]) -> list[Delta]:

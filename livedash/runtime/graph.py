@@ -16,6 +16,7 @@ from ..registry import Registry
 from ..settings import Settings
 from ..spec.plan import Plan
 from .node import Node
+from .feed import Wakeups
 from .runner import SourceRunner
 
 StatusListener = Callable[["Graph"], None]
@@ -37,6 +38,7 @@ class Graph:
         self.pages: set[Any] = set()  # open pages (for reload on save)
         # session work queued per server loop (serving.delivery); entries go with the loop
         self.deliveries: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        self.wakeups = Wakeups()  # loop wake-ups held back while a source hands out a tick
         self._status_listeners: dict[int, StatusListener] = {}
         self._next = 0
         self._lock = threading.Lock()
@@ -50,7 +52,7 @@ class Graph:
             runner = (reuse or {}).get(name)
             if runner is not None:
                 self.runners[name], self.nodes[name] = runner, runner.node
-                runner.on_status = self._status_changed
+                runner.on_status, runner.wakeups = self._status_changed, self.wakeups
                 continue
             info = registry.get("source", spec.type)
             assert info is not None, spec.type
@@ -64,7 +66,8 @@ class Graph:
                 guard = ShapeGuard()
             self.runners[name] = SourceRunner(
                 name, spec.interval.total_seconds(), partial(info.factory, spec, ctx), node,
-                guard, settings.callback_timeout, self._status_changed, polls=polls)
+                guard, settings.callback_timeout, self._status_changed, polls=polls,
+                wakeups=self.wakeups)
             self.nodes[name] = node
         windowed: dict[str, bool] = {name: False for name in plan.sources}
         remaining = dict(plan.pipelines)

@@ -10,7 +10,7 @@ import pandas as pd
 from ..delta import Delta
 from ..errors import RowsRejected
 from ..plugins import Source
-from .feed import batch
+from .feed import Wakeups
 from .node import Node
 
 StatusCallback = Callable[["SourceRunner"], None]
@@ -27,7 +27,8 @@ class SourceRunner:
 
     def __init__(self, name: str, interval: float, make_source: Callable[[], Source],
                  node: Node, guard: Any, timeout: float,
-                 on_status: StatusCallback | None = None, polls: bool = True):
+                 on_status: StatusCallback | None = None, polls: bool = True,
+                 wakeups: Wakeups | None = None):
         self.name = name
         self.interval = interval
         self.make_source = make_source
@@ -36,6 +37,7 @@ class SourceRunner:
         self.timeout = timeout
         self.on_status = on_status
         self.polls = polls
+        self.wakeups = wakeups if wakeups is not None else Wakeups()
         self.source: Source | None = None
         self.ticks = 0
         self.rows = 0
@@ -140,7 +142,7 @@ class SourceRunner:
         if not whole and self.guard is not None:
             frame = self.guard.check(frame)
         # every session's feed is offered the change first; their loops are woken after
-        with batch(), self.node.lock:
+        with self.wakeups.batch(), self.node.lock:
             self.node.publish(Delta.whole(frame) if whole else Delta.rows(frame))
             self.ticks += 1
             self.rows += len(frame)

@@ -10,7 +10,7 @@ only once all 20 had been updated, and the last frames went out tens of millisec
 after the last update.
 
 Here a source thread queues ``(doc, fn)`` and wakes the loop once (after a whole tick
-is queued, see :func:`livedash.runtime.feed.batch`); the loop then serves the sessions
+is queued, see :class:`livedash.runtime.feed.Wakeups`); the loop then serves the sessions
 in turn, each with Panel's current document set and inside Panel's ``unlocked()``:
 Bokeh's events are held, serialised once the session's work is done, and written at
 once, so a session's message leaves before the next session is served. Panel applies
@@ -40,7 +40,7 @@ from typing import Any, Callable
 from bokeh.document import Document
 from tornado.ioloop import IOLoop
 
-from ..runtime.feed import defer
+from ..runtime.feed import Wakeups
 
 log = logging.getLogger("livedash")
 Work = Callable[[], None]
@@ -50,8 +50,9 @@ class Delivery:
     """The queue of session work for one server loop (one per :class:`IOLoop` and
     dashboard graph, kept in ``Graph.deliveries``)."""
 
-    def __init__(self, loop: IOLoop):
+    def __init__(self, loop: IOLoop, wakeups: Wakeups):
         self._loop = weakref.ref(loop)
+        self._wakeups = wakeups
         self._lock = threading.Lock()
         self._queue: list[tuple[Document, Work]] = []
         self._woken = False
@@ -67,7 +68,7 @@ class Delivery:
             if self._woken:
                 return
             self._woken = True
-        if not defer(self, self._wake):
+        if not self._wakeups.defer(self, self._wake):
             self._wake()
 
     def _wake(self) -> None:
@@ -134,13 +135,13 @@ def _each(work: list[Work]) -> None:
 
 
 def scheduler(deliveries: "weakref.WeakKeyDictionary[IOLoop, Delivery]", loop: IOLoop,
-              doc: Document) -> Callable[[Work], Any]:
+              doc: Document, wakeups: Wakeups) -> Callable[[Work], Any]:
     """``schedule(fn)`` for a :class:`~livedash.runtime.feed.Feed`: ``fn`` runs on
     ``loop`` for ``doc``'s session. Called on ``loop``'s own thread (a page being
     attached), so ``deliveries`` (one per loop) needs no lock."""
     delivery = deliveries.get(loop)
     if delivery is None:
-        delivery = deliveries[loop] = Delivery(loop)
+        delivery = deliveries[loop] = Delivery(loop, wakeups)
 
     def schedule(fn: Work) -> None:
         delivery.submit(doc, fn)

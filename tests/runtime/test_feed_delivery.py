@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from bokeh.document import Document
 
-from livedash.runtime.feed import Feed, batch, defer
+from livedash.runtime.feed import Feed, Wakeups
 from livedash.serving import delivery as delivery_mod
 from livedash.serving.delivery import Delivery
 from tests.runtime.conftest import Recorder
@@ -45,33 +45,47 @@ def served(monkeypatch):
 
 def test_batch_defers_each_wake_once_until_the_outermost_block_ends():
     woken: list[str] = []
-    assert defer("a", lambda: woken.append("a")) is False  # outside: wake now
-    with batch():
-        assert defer("a", lambda: woken.append("a"))
-        with batch():
-            assert defer("a", lambda: woken.append("again"))
-            assert defer("b", lambda: woken.append("b"))
+    wakeups = Wakeups()
+    assert wakeups.defer("a", lambda: woken.append("a")) is False  # outside: wake now
+    with wakeups.batch():
+        assert wakeups.defer("a", lambda: woken.append("a"))
+        with wakeups.batch():
+            assert wakeups.defer("a", lambda: woken.append("again"))
+            assert wakeups.defer("b", lambda: woken.append("b"))
         assert woken == []
+        assert Wakeups().defer("c", lambda: woken.append("c")) is False  # another graph's
     assert woken == ["a", "b"]
+
+
+def test_a_batch_holds_back_only_its_own_thread():
+    wakeups, woken = Wakeups(), []
+    with wakeups.batch():
+        other = threading.Thread(
+            target=lambda: woken.append(wakeups.defer("x", lambda: woken.append("late"))))
+        other.start()
+        other.join()
+    assert woken == [False]  # the other thread was told to wake its loop itself
 
 
 def test_a_batch_wakes_the_others_when_one_wake_fails():
     woken: list[str] = []
+    wakeups = Wakeups()
 
     def broken() -> None:
         raise RuntimeError("no loop")
-    with batch():
-        defer("a", broken)
-        defer("b", lambda: woken.append("b"))
+    with wakeups.batch():
+        wakeups.defer("a", broken)
+        wakeups.defer("b", lambda: woken.append("b"))
     assert woken == ["b"]
 
 
 def test_one_loop_callback_serves_every_session_in_turn(served):
     loop = FakeLoop()
-    delivery = Delivery(loop)
+    wakeups = Wakeups()
+    delivery = Delivery(loop, wakeups)
     docs = [object(), object(), object()]
     done: list[tuple[int, int]] = []
-    with batch():
+    with wakeups.batch():
         for i, doc in enumerate(docs):
             delivery.submit(doc, lambda i=i: done.append((i, 1)))
             delivery.submit(doc, lambda i=i: done.append((i, 2)))
@@ -85,7 +99,7 @@ def test_one_loop_callback_serves_every_session_in_turn(served):
 
 def test_the_first_session_served_moves_on_at_every_burst(served):
     loop = FakeLoop()
-    delivery = Delivery(loop)
+    delivery = Delivery(loop, Wakeups())
     docs = [object(), object(), object()]
     firsts = []
     for _ in range(3):
@@ -100,7 +114,7 @@ def test_the_first_session_served_moves_on_at_every_burst(served):
 
 def test_work_queued_while_the_loop_is_busy_waits_for_one_more_wake(served):
     loop = FakeLoop()
-    delivery = Delivery(loop)
+    delivery = Delivery(loop, Wakeups())
     doc = object()
     delivery.submit(doc, lambda: None)
     delivery.submit(doc, lambda: None)
@@ -131,7 +145,7 @@ def test_a_tick_to_many_sessions_wakes_their_loop_once(runtime, registry, served
     graph = graph_of(runtime, registry)
     node = graph.nodes["c"]
     loop = FakeLoop()
-    delivery = Delivery(loop)
+    delivery = Delivery(loop, Wakeups())
     views = []
     for _ in range(5):
         doc = object()
@@ -166,7 +180,7 @@ def test_the_source_thread_has_offered_to_every_session_before_the_loop_runs(
     thread.start()
     started.wait(5)
     loop = holder["loop"]
-    delivery = Delivery(loop)
+    delivery = Delivery(loop, Wakeups())
     pending_when_served: list[int] = []
     feeds: list[Feed] = []
     done = threading.Event()
