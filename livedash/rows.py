@@ -308,7 +308,7 @@ class Rows:
             names: tuple[Any, ...] | None = None) -> "Rows":
         """Rows ``key`` of these (a step-1 slice or positions), made when read."""
         base = self
-        if self._base is not None and not self._cols_of_its_own():
+        if self._base is not None and not self._set:
             # a pick of a pick is one pick of the original
             base, outer = self._base
             if isinstance(outer, slice):
@@ -320,10 +320,6 @@ class Rows:
         rows = Rows._blank(self._names if names is None else names, length)
         rows._base = (base, key)
         return rows
-
-    def _cols_of_its_own(self) -> bool:
-        """True when some column was set on these rows (not read from the base)."""
-        return self._set
 
     def __getitem__(self, key: slice) -> "Rows":
         """Rows ``key.start`` to ``key.stop`` (a plain slice)."""

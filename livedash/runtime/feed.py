@@ -15,6 +15,7 @@ from .node import Node
 log = logging.getLogger("livedash")
 Scheduler = Callable[[Callable[[], None]], Any]
 
+
 class Wakeups:
     """Server-loop wake-ups held back while a source thread hands out a tick.
 

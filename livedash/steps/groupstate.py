@@ -128,19 +128,30 @@ class ColumnState:
             if "squares" in self.arrays:
                 self.arrays["squares"] -= np.bincount(c, weights=d * d, minlength=size)
 
-    def _one(self, values: np.ndarray, sign: float) -> bool:
-        """One group, count and sums only, no value missing: update with one sum."""
+    def one_sum(self, values: np.ndarray) -> float | None:
+        """The sum of ``values`` when one group's count and sums can take them at once
+        (count, sum and mean only, no value missing), else None: the general way."""
         if not self.plain or values.dtype.kind != "f" or not len(values):
-            return False
-        total = float(values.sum())
-        if total != total:  # a missing value (or inf - inf): the general way
-            return False
+            return None
+        total = float(_add(values))
+        return None if total != total else total  # NaN: a missing value (or inf - inf)
+
+    def add_one(self, total: float, values: np.ndarray, sign: float) -> None:
+        """``values`` (whose sum is ``total``, see :meth:`one_sum`) in (sign 1) or out
+        (sign -1) of the one group."""
         n = len(values)
         if self.shift is None:
             self.shift = float(values[0])
         self.present[0] += sign * n
         if "sum" in self.arrays:
             self.arrays["sum"][0] += sign * (total - n * self.shift)
+
+    def _one(self, values: np.ndarray, sign: float) -> bool:
+        """One group, count and sums only, no value missing: update with one sum."""
+        total = self.one_sum(values)
+        if total is None:
+            return False
+        self.add_one(total, values, sign)
         return True
 
     def add(self, codes: np.ndarray, values: np.ndarray, size: int,
@@ -367,33 +378,19 @@ class GroupState:
         does not apply (a missing value, another function): use remove and add then."""
         if self.ring is not None or len(self.rows) != 1:
             return False
-        n_in, n_out = len(added), len(removed)
         sums = []
         for name, col in self.columns.items():
-            if not col.plain:
-                return False
-            first = None
-            t_in = t_out = 0.0
-            if n_in:
-                first = values_of(added, name, True)
-                t_in = float(_add(first))
-            if n_out:
-                gone = values_of(removed, name, True)
-                t_out = float(_add(gone))
-                first = gone if first is None else first
-            if t_in != t_in or t_out != t_out:  # a missing value (or inf - inf)
-                return False
-            sums.append((col, first, t_in, t_out))
-        for col, first, t_in, t_out in sums:
-            if col.shift is None:
-                if first is None:
-                    continue
-                col.shift = float(first[0])
-            col.present[0] += n_in - n_out
-            if "sum" in col.arrays:
-                col.arrays["sum"][0] += (t_in - n_in * col.shift) - (t_out - n_out * col.shift)
-        self.rows[0] += n_in - n_out
-        if n_out:
+            for rows, sign in ((removed, -1.0), (added, 1.0)):
+                if len(rows):
+                    values = values_of(rows, name, col.numeric)
+                    total = col.one_sum(values)
+                    if total is None:
+                        return False
+                    sums.append((col, total, values, sign))
+        for col, total, values, sign in sums:
+            col.add_one(total, values, sign)
+        self.rows[0] += len(added) - len(removed)
+        if len(removed):
             self.removed_any = self.emptied = True
         return True
 
