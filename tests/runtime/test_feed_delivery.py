@@ -180,7 +180,7 @@ def test_the_source_thread_has_offered_to_every_session_before_the_loop_runs(
     thread.start()
     started.wait(5)
     loop = holder["loop"]
-    delivery = Delivery(loop, Wakeups())
+    delivery = Delivery(loop, graph.wakeups)  # as a page of this graph gets it
     pending_when_served: list[int] = []
     feeds: list[Feed] = []
     done = threading.Event()
