@@ -90,8 +90,8 @@ def _merge(run: list[Delta]) -> list[Delta]:
     if len(run) <= 1:
         return run
     # joined as Rows: the frame is made only if a view reads it
-    added = [d.added_rows for d in run if d.added_rows is not None and len(d.added_rows)]
-    removed = [d.removed_rows for d in run if d.removed_rows is not None and len(d.removed_rows)]
+    added = [d.added_rows for d in run if len(d.added_rows)]  # prefix deltas: both set
+    removed = [d.removed_rows for d in run if len(d.removed_rows)]
     return [Delta.rows(Rows.concat(added) if added else run[-1].added_rows,
                        Rows.concat(removed) if removed else run[-1].removed_rows)]
 

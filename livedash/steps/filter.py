@@ -74,8 +74,7 @@ def _keep(spec: FilterSpec) -> RowwiseStep:
                                  pd.api.types.is_object_dtype(dtype)):
             raise TypeError(f"filter {spec.expr.text!r} gives {dtype or type(mask).__name__} "
                             "values, not true/false: compare them with something, e.g. `x > 0`")
-        flags = mask if isinstance(mask, np.ndarray) and mask.dtype.kind == "b" else \
-            pd.Series(mask).to_numpy(dtype=bool, na_value=False)
+        flags = pd.Series(mask).to_numpy(dtype=bool, na_value=False)  # missing: false
         # Positional, so that duplicate index values (equal timestamps) stay correct.
         return rows.take(flags)
     return RowwiseStep(keep)

@@ -41,7 +41,7 @@ from ..spec.fields import Model, Window
 from .aggs import AggOne, is_number
 from .columns import require
 from .rowqueue import RowQueue, is_prefix
-from .window import check_time_index
+from .window import check_time_index, non_decreasing
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -333,7 +333,7 @@ class RollingStep:
                 self.newest = top
             in_order = bool(new[0] != _NAT and (
                 not held or (self.tail.sorted and new[0] >= stamps[held - 1])) and (
-                len(new) == 1 or np.all(new[1:] >= new[:-1])))
+                non_decreasing(new)))
             computed = self._by_span(stamps, values, held, functions, in_order)
             if self.newest is not None:
                 cutoff = self.newest - self.span
@@ -345,7 +345,7 @@ class RollingStep:
                     self.tail.set(stamps, values, stamps > cutoff)
                     kept = self.tail.stamps
                     assert kept is not None
-                    self.tail.sorted = bool(np.all(kept[1:] >= kept[:-1]))
+                    self.tail.sorted = non_decreasing(kept)
         for column, result in computed.items():
             out = out.assign(column, result)
         self.outputs.append(out)

@@ -92,6 +92,11 @@ def check_time_index(frame: pd.DataFrame | Rows, what: str) -> None:
 _NAT = np.iinfo(np.int64).min
 
 
+def non_decreasing(times: np.ndarray) -> bool:
+    """True when int64 ``times`` never go back (NaT, the smallest int64, only first)."""
+    return len(times) < 2 or bool((times[1:] >= times[:-1]).all())
+
+
 class WindowStep:
     """State of one ``window`` step: the rows inside the window.
 
@@ -165,7 +170,7 @@ class WindowStep:
         if not self._by_time:
             return
         held = self.rows.rows().index_i8 if len(self.rows) else np.empty(0, np.int64)
-        self.ordered = bool(len(held) < 2 or (np.diff(held) >= 0).all())
+        self.ordered = non_decreasing(held)
         self.last = int(held[-1]) if len(held) else _NAT
 
     def _admit_by_time(self, added: Rows, gone: list[Rows]) -> tuple[Rows, bool]:
@@ -173,8 +178,7 @@ class WindowStep:
         if len(added):
             check_time_index(added, self.label)
             times = added.index_i8
-            # the usual case: rows in time order (NaT, the smallest int64, only first)
-            ascending = len(times) == 1 or bool((times[1:] >= times[:-1]).all())
+            ascending = non_decreasing(times)  # the usual case
             top = int(times[-1]) if ascending else int(times.max())
             if top != _NAT and (self.newest is None or top > self.newest):
                 self.newest = top
@@ -194,7 +198,7 @@ class WindowStep:
                             else self.rows.delete(mask))
                 self._reorder()
         if ascending:  # the rows inside are a suffix
-            first = int(times.searchsorted(cutoff, side="right")) if len(times) else 0
+            first = int(times.searchsorted(cutoff, side="right"))
             kept, kept_times = (added[first:], times[first:]) if first else (added, times)
         else:
             inside = times > cutoff
