@@ -49,7 +49,7 @@ WATCH_JS = """() => {
   // would keep Chromium drawing 60 frames a second in every page, on the CPUs that the
   // server and the other pages need (a dashboard that shows nothing new draws nothing).
   window.__paints = [];
-  const watched = new WeakSet(), sources = [];
+  const watched = new WeakSet();
   const top = (m) => {
     const col = m.data.time, n = col.length;
     let t = -Infinity;
@@ -80,7 +80,6 @@ WATCH_JS = """() => {
         if (m.data !== undefined && m.selected !== undefined && m.data.time !== undefined
             && !watched.has(m)) {
           watched.add(m);
-          sources.push(m);
           last = Math.max(last, top(m));
           const seen = () => note(m);
           m.connect(m.change, seen);
