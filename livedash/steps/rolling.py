@@ -315,40 +315,55 @@ class RollingStep:
             self.outputs.append(out)
             return out
         held = self.tail.n
+        if not self.by_time:
+            # One pass per column: the tail and the new values, the new rows' windows,
+            # and the newest size - 1 values kept as the next tail (a view, no copy).
+            k = len(added)
+            start, end = self._bounds(held, k)
+            keep = max(0, held + k - self.size + 1)
+            tail = self.tail.values
+            kept = {}
+            for column, fn in functions.items():
+                new_values = prepared(fn, added.numeric(column))
+                values = np.concatenate([tail[column], new_values]) if held else new_values
+                out = out.assign(column, rolling_values(fn, values, start, end,
+                                                        self.min_periods))
+                kept[column] = values[keep:]
+            self.tail.values, self.tail.n = kept, (held + k - keep) if kept else 0
+        else:
+            out = self._admit_by_span(added, out, functions, held)
+        self.outputs.append(out)
+        return out
+
+    def _admit_by_span(self, added: Rows, out: Rows, functions: dict[str, str],
+                       held: int) -> Rows:
+        """The new rows' values over a time window, and the tail of the last span."""
         values = {c: np.concatenate([self.tail.values[c], v]) if held else v
                   for c, v in self._numbers(added).items()}
-        n = held + len(added)
-        if not self.by_time:
-            bounds = self._bounds(held, len(added))
-            computed = {c: rolling_values(fn, values[c], *bounds, self.min_periods)
-                        for c, fn in functions.items()}
-            self.tail.set(None, values, slice(max(0, n - self.size + 1), None))
-        else:
-            check_time_index(added, self.label)
-            new = added.index_i8
-            stamps = np.concatenate([self.tail.stamps, new]) \
-                if held and self.tail.stamps is not None else new
-            top = int(new.max())
-            if top != _NAT and (self.newest is None or top > self.newest):
-                self.newest = top
-            in_order = bool(new[0] != _NAT and (
-                not held or (self.tail.sorted and new[0] >= stamps[held - 1])) and (
-                non_decreasing(new)))
-            computed = self._by_span(stamps, values, held, functions, in_order)
-            if self.newest is not None:
-                cutoff = self.newest - self.span
-                if in_order:  # the rows to keep are a suffix: a view, no copy
-                    self.tail.set(stamps, values, slice(int(np.searchsorted(
-                        stamps, cutoff, side="right")), None))
-                    self.tail.sorted = True
-                else:
-                    self.tail.set(stamps, values, stamps > cutoff)
-                    kept = self.tail.stamps
-                    assert kept is not None
-                    self.tail.sorted = non_decreasing(kept)
+        check_time_index(added, self.label)
+        new = added.index_i8
+        stamps = np.concatenate([self.tail.stamps, new]) \
+            if held and self.tail.stamps is not None else new
+        ascending = non_decreasing(new)
+        top = int(new[-1]) if ascending else int(new.max())
+        if top != _NAT and (self.newest is None or top > self.newest):
+            self.newest = top
+        in_order = bool(ascending and new[0] != _NAT and (
+            not held or (self.tail.sorted and new[0] >= stamps[held - 1])))
+        computed = self._by_span(stamps, values, held, functions, in_order)
+        if self.newest is not None:
+            cutoff = self.newest - self.span
+            if in_order:  # the rows to keep are a suffix: a view, no copy
+                self.tail.set(stamps, values, slice(int(np.searchsorted(
+                    stamps, cutoff, side="right")), None))
+                self.tail.sorted = True
+            else:
+                self.tail.set(stamps, values, stamps > cutoff)
+                kept = self.tail.stamps
+                assert kept is not None
+                self.tail.sorted = non_decreasing(kept)
         for column, result in computed.items():
             out = out.assign(column, result)
-        self.outputs.append(out)
         return out
 
     def _bounds(self, held: int, k: int) -> tuple[np.ndarray, np.ndarray]:

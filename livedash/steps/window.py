@@ -26,6 +26,7 @@ A whole input (an aggregate) gives a whole output: the same rule applied to that
 """
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -94,7 +95,13 @@ _NAT = np.iinfo(np.int64).min
 
 def non_decreasing(times: np.ndarray) -> bool:
     """True when int64 ``times`` never go back (NaT, the smallest int64, only first)."""
-    return len(times) < 2 or bool((times[1:] >= times[:-1]).all())
+    n = len(times)
+    if n < 2:
+        return True
+    if n <= 32:  # a few: compared as Python ints, without numpy's per-call costs
+        values = times.tolist()
+        return all(map(operator.le, values, values[1:]))
+    return bool((times[1:] >= times[:-1]).all())
 
 
 class WindowStep:
@@ -197,8 +204,9 @@ class WindowStep:
                 gone.append(self.rows.pop_front(int(mask.sum())) if in_order
                             else self.rows.delete(mask))
                 self._reorder()
-        if ascending:  # the rows inside are a suffix
-            first = int(times.searchsorted(cutoff, side="right"))
+        if ascending:  # the rows inside are a suffix (usually all of them)
+            first = 0 if not len(times) or times[0] > cutoff else \
+                int(times.searchsorted(cutoff, side="right"))
             kept, kept_times = (added[first:], times[first:]) if first else (added, times)
         else:
             inside = times > cutoff
