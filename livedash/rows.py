@@ -33,6 +33,9 @@ def _column_arrays(frame: pd.DataFrame) -> list[Array]:
     return [frame.iloc[:, i].array for i in range(len(frame.columns))]
 
 
+_M8NS = np.dtype("M8[ns]")
+
+
 def _names_of(columns: pd.Index) -> tuple[Any, ...]:
     """Column names as a tuple of Python objects, as ``columns.tolist()`` gives them."""
     data = getattr(columns._values, "_ndarray", columns._values)  # str/object: no copy
@@ -225,6 +228,12 @@ class Rows:
             self._i8 = _pick(base.index_i8, key)
         elif self._i8 is None and self._parts is not None:
             self._i8 = np.concatenate([p.index_i8 for p in self._parts])
+        if self._i8 is None and self._arrays is None and self._frame is not None \
+                and not self._lazy:  # a source's frame: its index, without the columns
+            values = getattr(self._frame.index._values, "_ndarray", None)
+            if values is not None and values.dtype == _M8NS:
+                self._i8 = values.view("i8")
+                return self._i8
         if self._i8 is None:
             values = self.index_array
             if not isinstance(values, np.ndarray):  # DatetimeArray: its numpy values, or
