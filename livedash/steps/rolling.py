@@ -194,6 +194,11 @@ class Tail:
         self.values = {c: v[keep] for c, v in values.items()}
         self.n = len(next(iter(self.values.values()))) if self.values else 0
 
+    def hold(self, values: dict[str, np.ndarray]) -> None:
+        """Hold exactly ``values`` (row-count windows: no timestamps)."""
+        self.values = values
+        self.n = len(next(iter(values.values()))) if values else 0
+
     def pop_front(self, n: int) -> None:
         if n > 0:
             self.set(self.stamps, self.values, slice(n, None))
@@ -329,7 +334,7 @@ class RollingStep:
                 out = out.assign(column, rolling_values(fn, values, start, end,
                                                         self.min_periods))
                 kept[column] = values[keep:]
-            self.tail.values, self.tail.n = kept, (held + k - keep) if kept else 0
+            self.tail.hold(kept)
         else:
             out = self._admit_by_span(added, out, functions, held)
         self.outputs.append(out)

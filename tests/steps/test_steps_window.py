@@ -110,3 +110,27 @@ def test_rows_removed_upstream_are_not_replaced_by_older_ones() -> None:
         out = apply(out, delta)
     # At 36 s, a (0 s), d and e expire: [b, c, f] is left upstream; c stays, f arrives.
     assert list(out.v) == ["c", "f"]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 32, 33, 200])
+def test_times_in_order_are_told_apart_from_late_ones_at_every_batch_size(n: int) -> None:
+    """Short batches are checked as Python ints, long ones with numpy: the same answer,
+    NaT (the smallest int64) included."""
+    import numpy as np
+
+    from livedash.steps.window import non_decreasing
+    rng = np.random.default_rng(n)
+    nat = np.iinfo(np.int64).min
+    for _ in range(50):
+        times = np.sort(rng.integers(0, 10**12, n)).astype(np.int64)
+        if n > 1 and rng.random() < 0.5:
+            j = int(rng.integers(1, n))
+            times[j] = times[j - 1]  # equal stamps: in order
+        if n and rng.random() < 0.3:
+            times[0] = nat  # NaT first: still in order
+        if n > 1 and rng.random() < 0.5:
+            i = int(rng.integers(1, n))
+            late = times[i - 1] - 1 if times[i - 1] != nat else nat
+            times[i] = late if rng.random() < 0.5 else nat  # one late row
+        want = bool(np.all(times[1:] >= times[:-1]))
+        assert non_decreasing(times) is want
