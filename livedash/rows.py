@@ -228,19 +228,13 @@ class Rows:
             self._i8 = _pick(base.index_i8, key)
         elif self._i8 is None and self._parts is not None:
             self._i8 = np.concatenate([p.index_i8 for p in self._parts])
-        if self._i8 is None and self._arrays is None and self._frame is not None \
-                and not self._lazy:  # a source's frame: its index, without the columns
-            values = getattr(self._frame.index._values, "_ndarray", None)
-            if values is not None and values.dtype == _M8NS:
-                self._i8 = values.view("i8")
-                return self._i8
         if self._i8 is None:
             values = self.index_array
             if not isinstance(values, np.ndarray):  # DatetimeArray: its numpy values, or
                 values = getattr(values, "_ndarray", None)  # for a time zone, in UTC
                 if values is None or values.dtype.kind != "M":
                     values = np.asarray(self.index_array.as_unit("ns").asi8).view("M8[ns]")
-            self._i8 = values.astype("datetime64[ns]", copy=False).view("i8")
+            self._i8 = (values if values.dtype == _M8NS else values.astype(_M8NS)).view("i8")
         return self._i8
 
     def column(self, name: Any) -> Array:

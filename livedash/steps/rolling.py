@@ -191,11 +191,10 @@ class Tail:
     def set(self, stamps: np.ndarray | None, values: dict[str, np.ndarray],
             keep: np.ndarray | slice) -> None:
         self.stamps = None if stamps is None else stamps[keep]
-        self.values = {c: v[keep] for c, v in values.items()}
-        self.n = len(next(iter(self.values.values()))) if self.values else 0
+        self.hold({c: v[keep] for c, v in values.items()})
 
     def hold(self, values: dict[str, np.ndarray]) -> None:
-        """Hold exactly ``values`` (row-count windows: no timestamps)."""
+        """Hold exactly ``values`` (the stamps, if any, are set apart)."""
         self.values = values
         self.n = len(next(iter(values.values()))) if values else 0
 
