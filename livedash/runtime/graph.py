@@ -177,7 +177,7 @@ class Graph:
             "title": self.plan.title,
             "sessions": self.sessions,
             "sources": {name: r.status() for name, r in self.runners.items()},
-            "pipelines": {name: {"rows": len(node.retained), "error": node.error}
+            "pipelines": {name: {"rows": len(node), "error": node.error}
                           for name, node in self.nodes.items() if name not in self.runners},
         }
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..delta import Delta
 from ..plugins import Step
+from ..steps.rowqueue import RowQueue
 from .retained import Retained
 
 Listener = Callable[["Node", Delta], None]
@@ -31,6 +32,10 @@ class Node:
         # ``limit`` bounds an unbounded stream's history; a windowed result is bounded by
         # its window and must be kept whole, or removals would drop the wrong rows.
         self.retained = Retained(limit)
+        # A last step that keeps exactly its output rows (a window, a rolling) lends them
+        # as the node's result, so that they are not appended and dropped twice a tick.
+        lend = getattr(self.steps[-1], "output_rows", None) if self.steps else None
+        self._lent: Callable[[], RowQueue] | None = lend if limit is None else None
         self.version = 0
         self.rows_total = 0
         self.children: list[Node] = []
@@ -41,7 +46,12 @@ class Node:
     # -- data ------------------------------------------------------------------------
     def result(self) -> pd.DataFrame:
         with self.lock:
-            return self.retained.frame()
+            return self._lent().frame() if self._lent is not None else self.retained.frame()
+
+    def __len__(self) -> int:
+        """Rows in the current result."""
+        with self.lock:
+            return len(self._lent()) if self._lent is not None else len(self.retained)
 
     def feed(self, delta: Delta) -> None:
         """Run ``delta`` (the input's change) through the steps and publish the result."""
@@ -60,7 +70,9 @@ class Node:
             if delta.empty:
                 return
             self.whole = not delta.is_rows
-            if delta.result_rows is not None:
+            if self._lent is not None:
+                pass  # the last step's own rows are the result
+            elif delta.result_rows is not None:
                 self.retained.replace(delta.result_rows)
             else:
                 added, removed = delta.added_rows, delta.removed_rows

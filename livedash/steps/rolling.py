@@ -236,6 +236,10 @@ class RollingStep:
         self.newest: int | None = None  # newest index seen, ns
         self._steady: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # k -> bounds
 
+    def output_rows(self) -> RowQueue:
+        """Exactly the rows of this step's current output (the node's result)."""
+        return self.outputs
+
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
             result = delta.result_rows

@@ -128,6 +128,10 @@ class WindowStep:
     def _cutoff(self) -> int | None:
         return None if self.newest is None else self.newest - self.span
 
+    def output_rows(self) -> RowQueue:
+        """Exactly the rows of this step's current output (the node's result)."""
+        return self.rows
+
     def update(self, delta: Delta) -> Delta:
         if not delta.is_rows:
             assert delta.result_rows is not None

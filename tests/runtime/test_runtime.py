@@ -181,3 +181,39 @@ def test_a_feed_catches_up_with_rows_that_arrived_before_it_connected(runtime, r
     Feed(node, [view], queue.append, lambda v, e: None).connect(version)
     queue.pop()()
     assert view.deltas[0].result["n"].tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("steps", [
+    [{"window": 25}],
+    [{"window": "2s"}],
+    [{"window": 25}, {"rolling": {"window": 4, "agg": {"value": "mean"}}}],
+    [{"filter": "value > 0"}, {"window": 25}],
+])
+def test_a_node_ending_in_a_window_or_rolling_reports_what_a_viewer_has_applied(steps):
+    """The last step's own rows stand for the node's result: what a new session is
+    given and the row count in the status equal the deltas applied one by one."""
+    from livedash.registry import default_registry
+    from livedash.runtime.node import Node
+
+    registry = default_registry()
+    built = []
+    for step in steps:
+        (name, value), = step.items()
+        info = registry.get("step", name)
+        built.append(info.factory(info.spec.model_validate(value)))
+    node = Node("p", threading.RLock(), built, limit=None)
+    seen: list[pd.DataFrame] = []
+
+    def viewer(_node, delta):
+        seen[:] = [apply(seen[0] if seen else None, delta)]
+
+    node.listen(viewer)
+    t0 = pd.Timestamp("2026-01-01")
+    for i in range(0, 300, 7):
+        index = pd.DatetimeIndex([t0 + pd.Timedelta(milliseconds=100 * j)
+                                  for j in range(i, i + 7)], name="time")
+        node.feed(Delta.rows(pd.DataFrame({"value": [((j * 37) % 11) - 5.0 for j in
+                                                      range(i, i + 7)]}, index=index)))
+        pd.testing.assert_frame_equal(node.result(), seen[0])
+        assert len(node) == len(seen[0])
+    assert 0 < len(node) <= 25
