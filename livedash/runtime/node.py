@@ -49,9 +49,8 @@ class Node:
             return self._lent().frame() if self._lent is not None else self.retained.frame()
 
     def __len__(self) -> int:
-        """Rows in the current result."""
-        with self.lock:
-            return len(self._lent()) if self._lent is not None else len(self.retained)
+        """Rows in the current result (read without the lock, for status pages)."""
+        return len(self._lent()) if self._lent is not None else len(self.retained)
 
     def feed(self, delta: Delta) -> None:
         """Run ``delta`` (the input's change) through the steps and publish the result."""
