@@ -46,11 +46,14 @@ class Node:
     # -- data ------------------------------------------------------------------------
     def result(self) -> pd.DataFrame:
         with self.lock:
-            return self._lent().frame() if self._lent is not None else self.retained.frame()
+            return self._held().frame()
 
     def __len__(self) -> int:
         """Rows in the current result (read without the lock, for status pages)."""
-        return len(self._lent()) if self._lent is not None else len(self.retained)
+        return len(self._held())
+
+    def _held(self) -> RowQueue | Retained:
+        return self._lent() if self._lent is not None else self.retained
 
     def feed(self, delta: Delta) -> None:
         """Run ``delta`` (the input's change) through the steps and publish the result."""
