@@ -218,7 +218,9 @@ class WindowStep:
         if len(kept):
             if len(self.rows) == 0:
                 self.last = _NAT
-            if not ascending or kept_times[0] < self.last:
+            # out of order only if the rows kept are (a late row dropped at once is not)
+            if (not ascending and not non_decreasing(kept_times)) or \
+                    kept_times[0] < self.last:
                 self.ordered = False
             self.last = max(self.last, int(kept_times[-1]))
             self.rows.append(kept)
