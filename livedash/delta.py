@@ -61,19 +61,12 @@ class Delta:
     @classmethod
     def rows(cls, added: Part, removed: Part | None = None,
              result: Part | None = None) -> "Delta":
-        # made directly: one of these per step per tick
-        delta = cls.__new__(cls)
-        delta.added_rows = added_rows = Rows.of(added)
-        delta.removed_rows = added_rows[0:0] if removed is None else Rows.of(removed)
-        delta.result_rows = None if result is None else Rows.of(result)
-        return delta
+        added_rows = Rows.of(added)
+        return cls(added_rows, added_rows[0:0] if removed is None else removed, result)
 
     @classmethod
     def whole(cls, result: Part) -> "Delta":
-        delta = cls.__new__(cls)
-        delta.added_rows = delta.removed_rows = None
-        delta.result_rows = Rows.of(result)
-        return delta
+        return cls(None, None, result)
 
     @property
     def empty(self) -> bool:
