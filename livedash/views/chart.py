@@ -25,6 +25,7 @@ from ..spec.models import ViewSpec
 from . import cds as cds_ops
 from . import figure, shared, theme, waiting
 from .columns import as_list, check
+from .layers import Rows
 from .memo import Follower, Memo
 from .series import Feed
 
@@ -128,13 +129,25 @@ class Chart:
         series = self.spec.kind in figure.SERIES
         if self.feed is not None and series and delta.added is not None and \
                 delta.is_prefix and not self.whole:
-            done = self.feed.rows(delta.added, delta.removed)
+            new = self._read("added", delta.added)
+            assert new is not None
+            done = self.feed.rows(new, self._read("removed", delta.removed))
         elif self.feed is not None:
             done = self.feed.replace(self.data.current())
         else:
             done = self._refresh(self.data.current())
         if not done:
             self._try_draw(self.data.current())
+
+    def _read(self, part: str, frame: pd.DataFrame | None) -> Rows | None:
+        """A tick's rows (``part`` of the delta) with their columns read once for every
+        session of this chart: the sessions get the very same frame, and the last one
+        read is kept until the next tick's."""
+        feed = self.feed
+        if frame is None or feed is None:
+            return None
+        return self.memo.get((part, self.key, feed.built.index), (frame,),
+                             lambda: feed.read(frame), keep=True)
 
     def _shown(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The rows drawn: the last ``backlog``. With ``by`` groups, the last ``backlog`` x

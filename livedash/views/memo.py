@@ -6,8 +6,10 @@ depend on the session, such as the data after a change or an aggregate chart red
 HoloViews (50-200 ms), is computed by the first session that needs it and found by the
 others, because the runtime hands the same change objects to all of them.
 
-Entries are held weakly, inputs and result alike: a result lives as long as some session
-still holds it, and a stale entry can never be returned for new inputs.
+Entries hold their inputs weakly, so a stale entry can never be returned for new inputs.
+A result is held weakly too (it lives as long as some session holds it), or, for the
+small per-tick results that no session keeps (the columns of the rows a tick added), the
+last one per key is kept until the next replaces it.
 """
 from __future__ import annotations
 
@@ -44,8 +46,10 @@ class Memo:
         self._entries: dict[Hashable, tuple[tuple[Callable[[], Any], ...],
                                             Callable[[], Any]]] = {}
 
-    def get(self, key: Hashable, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """``compute()``, or its result from an earlier call with identical ``inputs``."""
+    def get(self, key: Hashable, inputs: tuple[Any, ...], compute: Callable[[], T],
+            keep: bool = False) -> T:
+        """``compute()``, or its result from an earlier call with identical ``inputs``;
+        ``keep``: hold this result itself (the last one for ``key``), not weakly."""
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None:
@@ -56,7 +60,8 @@ class Memo:
                 return value  # type: ignore[no-any-return]
         value = compute()
         with self._lock:
-            self._entries[key] = (tuple(_ref(obj) for obj in inputs), _ref(value))
+            self._entries[key] = (tuple(_ref(obj) for obj in inputs),
+                                  (lambda: value) if keep else _ref(value))
         return value
 
     def __len__(self) -> int:

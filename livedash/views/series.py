@@ -69,13 +69,14 @@ class Feed:
         masks = [rows.mask(layer.match) for layer in built.layers]
         self.upstream = [_count(sink.mask(masks), len(rows)) for sink in self.sinks]
 
-    def rows(self, added: pd.DataFrame, removed: pd.DataFrame | None) -> bool:
-        """Stream ``added`` and drop ``removed`` (the oldest rows); False: a new group."""
-        new = Rows(added, self.built.index)
+    def rows(self, new: Rows, gone: Rows | None) -> bool:
+        """Stream the ``new`` rows and drop the ``gone`` ones (the oldest); False: a new
+        group. Both are read as :class:`~livedash.views.layers.Rows` of the figure's
+        index (:meth:`read`), which the sessions of a view share."""
         masks = [new.mask(layer.match) for layer in self.built.layers]
         if not _covers(new, self.built.layers, masks):
             return False
-        gone = Rows(removed, self.built.index) if removed is not None and len(removed) else None
+        gone = gone if gone is not None and len(gone) else None
         gone_masks = [gone.mask(layer.match) for layer in self.built.layers] if gone else []
         for i, sink in enumerate(self.sinks):
             mask = sink.mask(masks)
@@ -88,6 +89,10 @@ class Feed:
             cds_ops.append(sink.source, new.compute(sink.recipe, mask), target, slack(target))
         self.built.refactor()  # a categorical x axis (rare for a series) gains new values
         return True
+
+    def read(self, frame: pd.DataFrame) -> Rows:
+        """``frame`` as rows whose columns this figure reads (computed once, when asked)."""
+        return Rows(frame, self.built.index)
 
     def replace(self, frame: pd.DataFrame) -> bool:
         """Show ``frame`` (a complete new result); False: it has a group not yet drawn."""

@@ -47,6 +47,37 @@ def test_series_streams_only_new_rows(page, kind, by):
     check_tail(p, pd.concat([rows(0, 40), *chunks]), backlog=30)
 
 
+@pytest.mark.parametrize("by", [None, "sensor"])
+def test_sessions_of_a_chart_read_a_ticks_rows_once(page, monkeypatch, by):
+    """Every session streams the new rows into its own sources, but the columns of those
+    rows are read from the data once per tick, not once per viewer."""
+    from livedash.views import layers
+
+    reads: list[tuple[int, str]] = []
+    real = layers.values
+
+    def counted(frame, column, index):
+        reads.append((id(frame), column))
+        return real(frame, column, index)
+    monkeypatch.setattr(layers, "values", counted)
+    data = rows(0, 40)
+    pages = [page(data, kind="line", y="a", by=by, backlog=30) for _ in range(3)]
+    for chunk in (rows(40, 10), rows(50, 7)):
+        delta = Delta.rows(chunk, data.iloc[:len(chunk)])  # one delta, as the runtime shares
+        data = pd.concat([data.iloc[len(chunk):], chunk])
+        reads.clear()
+        for p in pages:
+            p.take()
+            p.view.apply(delta)
+            events = p.take()
+            assert {type(e).__name__ for e in events} == {"ColumnsStreamedEvent"}
+            assert sum(len(e.data["a"]) for e in events) == len(chunk)
+        assert len(reads) == len(set(reads)), reads  # each column of each frame read once
+        assert {(id(delta.added), "a"), (id(delta.added), "time")} <= set(reads)
+    for p in pages:
+        check_tail(p, data, backlog=30)
+
+
 def test_area_and_step_use_streamable_glyphs(page):
     area = page(rows(0, 20), kind="area", y="a")
     assert isinstance(area.view.built.figure.renderers[0].glyph, VArea)
