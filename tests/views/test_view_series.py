@@ -245,8 +245,9 @@ def test_dark_theme(page):
         == "#ffffff"
 
 
-def test_bytes_per_update_against_raw_bokeh(page):
-    """Measured, not asserted: 10 new rows into a 1,000-row line."""
+def test_an_update_is_no_larger_than_raw_bokehs_stream(page):
+    """10 new rows into a 1,000-row line: the message is the one ``cds.stream`` of the
+    same rows would send, no byte more."""
     from bokeh.document import Document
     from bokeh.models import ColumnDataSource
 
@@ -260,9 +261,7 @@ def test_bytes_per_update_against_raw_bokeh(page):
     doc.add_root(raw)
     doc.on_change(raw_events.append)
     raw.stream({"time": new.index.to_numpy(), "a": new["a"].to_numpy()}, rollover=1000)
-    base = message_bytes(raw_events)
-    print(f"\nbytes per update, 10 rows into 1,000: livedash {ours} B, raw cds.stream {base} B,"
-          f" ratio {ours / base:.2f}")
+    assert ours <= message_bytes(raw_events)
 
 
 def test_plain_row_numbers_and_time_zones(page):
@@ -282,46 +281,6 @@ def test_categorical_x_gains_new_categories(page):
     p = page(data, kind="scatter", x="name", y="v")
     p.view.apply(Delta.rows(pd.DataFrame({"name": ["c"], "v": [3.0]}, index=[2])))
     assert list(p.view.built.figure.x_range.factors) == ["a", "b", "c"]
-
-
-def test_cpu_per_update_against_raw_bokeh(page):
-    """Measured, not asserted: server time for one session to take 10 new rows into a
-    1,000-row line, against raw ``cds.stream`` of the same arrays (both serialized)."""
-    import time
-
-    from bokeh.document import Document
-    from bokeh.models import ColumnDataSource
-
-    chunks = [rows(1000 + 10 * i, 10) for i in range(200)]
-
-    def timed(apply) -> float:
-        start = time.perf_counter()
-        for chunk in chunks:
-            apply(chunk)
-        return (time.perf_counter() - start) / len(chunks) * 1e3
-
-    deltas = {id(chunk): Delta.rows(chunk) for chunk in chunks}  # made once, for all sessions
-
-    def ours() -> float:
-        p = page(rows(0, 1000), kind="line", y="a", backlog=1000)
-        return timed(lambda c: (p.view.apply(deltas[id(c)]), message_bytes(p.take())))
-
-    def raw() -> float:
-        doc, events = Document(), []
-        source = ColumnDataSource({"time": rows(0, 1000).index.to_numpy(),
-                                   "a": rows(0, 1000)["a"].to_numpy()})
-        doc.add_root(source)
-        doc.on_change(events.append)
-
-        def step(c: pd.DataFrame) -> None:
-            source.stream({"time": c.index.to_numpy(), "a": c["a"].to_numpy()}, rollover=1000)
-            message_bytes(events)
-            events.clear()
-        return timed(step)
-
-    mine, base = min(ours() for _ in range(3)), min(raw() for _ in range(3))
-    print(f"\nserver time per session update: livedash {mine:.3f} ms, raw cds.stream "
-          f"{base:.3f} ms, ratio {mine / base:.2f}")
 
 
 @pytest.mark.parametrize("kind", ["line", "scatter", "points", "step"])
