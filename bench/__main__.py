@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from importlib import import_module
@@ -83,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         cfg.peers = words(args.peers)
     procs.PIN = not args.no_pin
     procs.pin_clients()
+    # A viewer given up on (a peer that could not open it in time) may have its
+    # connection reset later; tornado logs that with a traceback. The table says it.
+    logging.getLogger("tornado.application").addFilter(
+        lambda record: record.getMessage() != "Exception after Future was cancelled")
     chosen = args.benchmarks or list(BENCHMARKS)
     tables: list[Table] = []
     server_cpus, client_cpus = procs.cpus()
