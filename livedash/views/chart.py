@@ -127,11 +127,10 @@ class Chart:
                 self._try_draw(frame)
             return
         series = self.spec.kind in figure.SERIES
-        if self.feed is not None and series and delta.added is not None and \
-                delta.is_prefix and not self.whole:
-            new = self._read("added", delta.added)
-            assert new is not None
-            done = self.feed.rows(new, self._read("removed", delta.removed))
+        if self.feed is not None and series and delta.is_prefix and not self.whole:
+            assert delta.added is not None and delta.removed is not None  # a rows delta
+            done = self.feed.rows(self._read("added", delta.added, self.feed),
+                                  self._read("removed", delta.removed, self.feed))
         elif self.feed is not None:
             done = self.feed.replace(self.data.current())
         else:
@@ -139,13 +138,10 @@ class Chart:
         if not done:
             self._try_draw(self.data.current())
 
-    def _read(self, part: str, frame: pd.DataFrame | None) -> Rows | None:
+    def _read(self, part: str, frame: pd.DataFrame, feed: Feed) -> Rows:
         """A tick's rows (``part`` of the delta) with their columns read once for every
         session of this chart: the sessions get the very same frame, and the last one
         read is kept until the next tick's."""
-        feed = self.feed
-        if frame is None or feed is None:
-            return None
         return self.memo.get((part, self.key, feed.built.index), (frame,),
                              lambda: feed.read(frame), keep=True)
 

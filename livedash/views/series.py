@@ -69,19 +69,19 @@ class Feed:
         masks = [rows.mask(layer.match) for layer in built.layers]
         self.upstream = [_count(sink.mask(masks), len(rows)) for sink in self.sinks]
 
-    def rows(self, new: Rows, gone: Rows | None) -> bool:
+    def rows(self, new: Rows, gone: Rows) -> bool:
         """Stream the ``new`` rows and drop the ``gone`` ones (the oldest); False: a new
         group. Both are read as :class:`~livedash.views.layers.Rows` of the figure's
         index (:meth:`read`), which the sessions of a view share."""
         masks = [new.mask(layer.match) for layer in self.built.layers]
         if not _covers(new, self.built.layers, masks):
             return False
-        gone = gone if gone is not None and len(gone) else None
-        gone_masks = [gone.mask(layer.match) for layer in self.built.layers] if gone else []
+        gone_masks = [gone.mask(layer.match) for layer in self.built.layers] if len(gone) \
+            else []
         for i, sink in enumerate(self.sinks):
             mask = sink.mask(masks)
             count = _count(mask, len(new))
-            drop = _count(sink.mask(gone_masks), len(gone)) if gone is not None else 0
+            drop = _count(sink.mask(gone_masks), len(gone)) if len(gone) else 0
             self.upstream[i] = max(0, self.upstream[i] + count - drop)
             if not count and not drop:
                 continue
