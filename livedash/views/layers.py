@@ -55,6 +55,7 @@ class Rows:
         self.frame = frame
         self.index = index
         self._columns: dict[str, np.ndarray] = {}
+        self._masks: dict[tuple[tuple[str, Any], ...], np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -68,12 +69,18 @@ class Rows:
         return self._columns[name]
 
     def mask(self, match: Mapping[str, Any]) -> np.ndarray | None:
-        """The rows of a ``by`` group (``None``: all rows)."""
+        """The rows of a ``by`` group (``None``: all rows); computed once per group, as
+        the columns are (read-only: the sessions of a view share these rows)."""
         if not match:
             return None
-        out = np.ones(len(self.frame), dtype=bool)
-        for name, value in match.items():
-            out &= np.asarray(self.column(name) == value, dtype=bool)
+        key = tuple(match.items())
+        out = self._masks.get(key)
+        if out is None:
+            out = np.ones(len(self.frame), dtype=bool)
+            for name, value in match.items():
+                out &= np.asarray(self.column(name) == value, dtype=bool)
+            out.flags.writeable = False
+            self._masks[key] = out
         return out
 
     def compute(self, layer: Layer, mask: np.ndarray | None) -> dict[str, np.ndarray]:
