@@ -27,7 +27,7 @@ from pydantic_core import CoreSchema
 from ..rows import Rows
 from ..spec.fields import Model
 from .expr import Expr, parse
-from .rowwise import RowwiseStep
+from .rowwise import Made, RowwiseStep
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -78,11 +78,11 @@ class DeriveSpec(Model):
 
 
 def _derive(spec: DeriveSpec) -> RowwiseStep:
-    def derive(rows: Rows) -> Rows:
+    def derive(rows: Rows) -> Made:
         out = rows
         for name, expr in spec.columns.items():
             out = out.assign(name, _column(expr.evaluate(out), len(out)))
-        return out
+        return out, None
     return RowwiseStep(derive)
 
 

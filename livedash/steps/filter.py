@@ -24,7 +24,7 @@ from pydantic_core import CoreSchema
 from ..rows import Rows
 from ..spec.fields import Model
 from .expr import Expr, parse
-from .rowwise import RowwiseStep
+from .rowwise import Made, RowwiseStep
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -63,20 +63,19 @@ class FilterSpec(Model):
 
 
 def _keep(spec: FilterSpec) -> RowwiseStep:
-    def keep(rows: Rows) -> Rows:
+    def keep(rows: Rows) -> Made:
         mask = spec.expr.evaluate(rows)
-        if isinstance(mask, np.ndarray) and mask.dtype.kind == "b":
-            return rows.take(mask)  # positional: equal timestamps stay correct
         if isinstance(mask, (bool, np.bool_)):
-            return rows if mask else rows[0:0]
-        dtype = getattr(mask, "dtype", None)
-        if dtype is None or not (pd.api.types.is_bool_dtype(dtype) or
-                                 pd.api.types.is_object_dtype(dtype)):
-            raise TypeError(f"filter {spec.expr.text!r} gives {dtype or type(mask).__name__} "
-                            "values, not true/false: compare them with something, e.g. `x > 0`")
-        flags = pd.Series(mask).to_numpy(dtype=bool, na_value=False)  # missing: false
-        # Positional, so that duplicate index values (equal timestamps) stay correct.
-        return rows.take(flags)
+            mask = np.full(len(rows), bool(mask))
+        elif not (isinstance(mask, np.ndarray) and mask.dtype.kind == "b"):
+            dtype = getattr(mask, "dtype", None)
+            if dtype is None or not (pd.api.types.is_bool_dtype(dtype) or
+                                     pd.api.types.is_object_dtype(dtype)):
+                raise TypeError(f"filter {spec.expr.text!r} gives "
+                                f"{dtype or type(mask).__name__} values, not true/false: "
+                                "compare them with something, e.g. `x > 0`")
+            mask = pd.Series(mask).to_numpy(dtype=bool, na_value=False)  # missing: false
+        return rows.take(mask), mask  # positional: equal timestamps stay correct
     return RowwiseStep(keep)
 
 

@@ -21,7 +21,7 @@ from pydantic_core import CoreSchema
 from ..rows import Rows
 from ..spec.fields import Model
 from .columns import require
-from .rowwise import RowwiseStep
+from .rowwise import Made, RowwiseStep
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -76,9 +76,9 @@ def _names(columns: Any) -> tuple[str, ...]:
 
 
 def _select(spec: SelectSpec) -> RowwiseStep:
-    def select(rows: Rows) -> Rows:
+    def select(rows: Rows) -> Made:
         require(rows, spec.columns, "select")
-        return rows.select(spec.columns)
+        return rows.select(spec.columns), None
     return RowwiseStep(select)
 
 

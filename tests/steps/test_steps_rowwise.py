@@ -1,12 +1,15 @@
 """filter, select, derive: row-wise steps against pandas, in chunks and as whole frames."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 from stepfeed import MIDDLE, SIZES, assert_same, chain, chunks, feed, frame
 
 from livedash.delta import Delta
+from livedash.steps import rowwise
 from livedash.steps.columns import ColumnNotFound
 
 
@@ -113,3 +116,58 @@ def test_chain_through_late_rows(how: str) -> None:
         d = d[d.hits > 30]
         return d.assign(k=d.hits * 2)[["k", "sensor"]]
     feed(steps, chunks(df, how), oracle, middle=MIDDLE[how])
+
+
+def _counting(step: Any) -> list[int]:
+    """Wrap a row-wise step's function; the list collects the rows of every call."""
+    seen: list[int] = []
+    function = step.function
+
+    def counted(rows: Any) -> Any:
+        seen.append(len(rows))
+        return function(rows)
+    step.function = counted
+    return seen
+
+
+@pytest.mark.parametrize("how", ["7", "mixed"])
+@pytest.mark.parametrize("window", [25, "20s"])
+def test_rows_leaving_a_window_are_not_evaluated_again(how: str, window: Any) -> None:
+    """A filter and a derive behind a window evaluate each row once: the rows that leave
+    are handed out as they were made when they arrived (results still equal pandas)."""
+    df = frame(300)
+    steps = chain({"window": window}, {"filter": "temperature > 18"},
+                  {"derive": {"f": "temperature * 9 / 5 + 32"}})
+    filtered, derived = _counting(steps[1]), _counting(steps[2])
+
+    def oracle(d: pd.DataFrame) -> pd.DataFrame:
+        d = d.iloc[-25:] if window == 25 else d[d.index > d.index.max() - pd.Timedelta("20s")]
+        d = d[d.temperature > 18]
+        return d.assign(f=d.temperature * 9 / 5 + 32)
+    feed(steps, chunks(df, how), oracle)
+    # Rows that arrived before the first rows left are evaluated again when they leave
+    # (the step starts keeping outputs then): at most one window's worth.
+    assert sum(filtered) <= len(df) + 25 + 20 * 3
+    assert sum(derived) <= int((df.temperature > 18).sum()) + 25 + 20 * 3
+
+
+def test_a_stream_with_no_rows_leaving_keeps_no_output() -> None:
+    """Without rows leaving the input (no window), nothing is kept for later."""
+    step = chain({"filter": "temperature > 18"})[0]
+    feed([step], chunks(frame(300), "7"), lambda d: d[d.temperature > 18])
+    assert len(step._made) == 0
+
+
+def test_outputs_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond MEMO_ROWS input rows, the oldest outputs are made again when they leave."""
+    monkeypatch.setattr(rowwise, "MEMO_ROWS", 10)
+    steps = chain({"window": 40}, {"filter": "temperature > 18"})
+    seen = _counting(steps[1])
+    df = frame(300)
+
+    def oracle(d: pd.DataFrame) -> pd.DataFrame:
+        d = d.iloc[-40:]
+        return d[d.temperature > 18]
+    feed(steps, chunks(df, "mixed"), oracle)
+    assert steps[1]._made_rows <= 10 + 40
+    assert sum(seen) > len(df) + 40  # the rows beyond the bound were evaluated again
