@@ -309,9 +309,16 @@ class GroupState:
         self.rows = np.zeros(0, dtype=np.int64)  # rows per group, missing values included
 
     def reserve(self, size: int) -> int:
-        """Make room for groups ``0 .. size - 1``; return the number of groups."""
-        if size > len(self.rows):
-            self.rows = np.concatenate([self.rows, np.zeros(size - len(self.rows), np.int64)])
+        """Make room for groups ``0 .. size - 1``; return the number of groups.
+
+        Room grows by doubling (groups beyond the known ones have no rows), so that new
+        keys arriving every batch (time buckets) do not copy the state every batch. The
+        first reservation is exact: one group stays one group (``aggregate``).
+        """
+        old = len(self.rows)
+        if size > old:
+            size = max(size, 2 * old) if old else size
+            self.rows = np.concatenate([self.rows, np.zeros(size - old, np.int64)])
             for col in self.columns.values():
                 col.grow(size)
         return len(self.rows)

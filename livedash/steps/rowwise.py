@@ -20,7 +20,7 @@ from ..rows import Rows
 
 # What a row-wise function makes of some rows: the output rows, and the input rows kept
 # (a boolean mask, for a filter) or None when every input row gives one output row.
-Made = tuple[Rows, "np.ndarray | None"]
+Made = tuple[Rows, np.ndarray | None]
 RowFunction = Callable[[Rows], Made]
 
 MEMO_ROWS = 1_000_000  # input rows whose output is kept at most

@@ -57,4 +57,5 @@ def test_groups_whose_rows_left_are_forgotten_and_results_stay_right(how, monkey
     for step in (steps[-1], days[-1]):
         known = len(step.encoder)
         assert known <= 2 * 8 + 40 + 1000 // 7, known  # not one per bucket ever seen
-        assert len(step.state.rows) == known
+        # the state has room for the known groups, grown by doubling: at most twice them
+        assert known <= len(step.state.rows) <= 2 * known
