@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 SMALL = 64  # rows up to which encoding goes row by row
+_INT64 = (-2 ** 63, 2 ** 63 - 1)
 
 
 def _normal(column: Any) -> Any:
@@ -35,6 +36,9 @@ class KeyEncoder:
         self.keys: list[tuple[Any, ...]] = []
         self.top: int | None = None  # after encode: the largest code, if none is -1
         self.single: dict[Any, int] = {}  # one-column keys by their value: no tuples
+        # While every key is one integer (time buckets, integer columns), the keys by
+        # code as int64 too (room grows by doubling): sorted and read with numpy.
+        self._ints: np.ndarray | None = np.empty(64, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -46,7 +50,21 @@ class KeyEncoder:
             self.keys.append(key)
             if len(key) == 1:
                 self.single[key[0]] = code
+            if self._ints is not None:
+                self._note_int(code, key)
         return code
+
+    def _note_int(self, code: int, key: tuple[Any, ...]) -> None:
+        ints = self._ints
+        assert ints is not None
+        value = key[0]
+        if len(key) != 1 or not isinstance(value, (int, np.integer)) or \
+                isinstance(value, bool) or not _INT64[0] <= value <= _INT64[1]:
+            self._ints = None  # for good: keys of other kinds are sorted by Python
+            return
+        if code >= len(ints):
+            self._ints = ints = np.concatenate([ints, np.empty(len(ints), dtype=np.int64)])
+        ints[code] = value
 
     def encode(self, columns: Sequence[Any]) -> np.ndarray:
         """One code per row for key ``columns`` (arrays, Series or Indexes of equal length)."""
@@ -142,12 +160,19 @@ class KeyEncoder:
         self.keys = [self.keys[c] for c in codes.tolist()]
         self.codes = {key: i for i, key in enumerate(self.keys)}
         self.single = {key[0]: i for i, key in enumerate(self.keys) if len(key) == 1}
+        if self._ints is not None:
+            self._ints = np.concatenate([self._ints[codes], np.empty(len(codes) + 64, np.int64)])
         self.top = None
 
     def sorted_codes(self, codes: np.ndarray) -> np.ndarray:
         """``codes`` ordered by their keys, as ``groupby(sort=True)`` orders groups."""
+        if self._ints is not None:
+            return codes[np.argsort(self._ints[codes], kind="stable")]
         keys = self.keys
         return np.array(sorted(codes.tolist(), key=keys.__getitem__), dtype=np.int64)
 
-    def key_column(self, codes: np.ndarray, position: int) -> list[Any]:
+    def key_column(self, codes: np.ndarray, position: int) -> Any:
+        """The keys' values in column ``position``, for ``codes`` (a list, or int64)."""
+        if self._ints is not None:
+            return self._ints[codes]
         return [self.keys[c][position] for c in codes.tolist()]

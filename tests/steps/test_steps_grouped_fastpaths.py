@@ -41,6 +41,20 @@ def test_groupby_integer_and_time_keys(how: str) -> None:
              lambda d, by=by, agg=agg: pandas_agg(d.iloc[-150:], by, agg))
 
 
+@pytest.mark.parametrize("how", ["1", "7", "mixed"])
+def test_integer_keys_arriving_in_any_order_are_sorted(how: str) -> None:
+    """Integer keys are sorted with numpy: negative ones, keys first seen out of order,
+    and unsigned keys beyond int64 (sorted by Python) all come out as pandas sorts them."""
+    df = _big(400)
+    rng = np.random.default_rng(11)
+    df = df.assign(signed=rng.integers(-40, 40, len(df)),
+                   huge=(np.uint64(2 ** 63) + rng.integers(0, 5, len(df)).astype(np.uint64)))
+    agg = {"temperature": "mean", "hits": "sum"}
+    for by in ("signed", "huge", ["signed", "code"]):
+        feed(chain({"window": 120}, {"groupby": {"by": by, "agg": agg}}), chunks(df, how),
+             lambda d, by=by: pandas_agg(d.iloc[-120:], by, agg))
+
+
 @pytest.mark.parametrize("how", ["7", "mixed"])
 def test_groups_whose_rows_left_are_forgotten_and_results_stay_right(how, monkeypatch) -> None:
     # A resample behind a window meets a new bucket every period for ever: buckets whose
