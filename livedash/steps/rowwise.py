@@ -49,6 +49,7 @@ class RowwiseStep:
         self._keeping = False  # rows have left the input: keep outputs from now on
 
     def _apply(self, rows: Rows) -> Made:
+        # Rows with neither rows nor columns (an idle tick) have nothing to check.
         if len(rows) == 0 and len(rows.names) == 0:
             return rows, None
         return self.function(rows)
