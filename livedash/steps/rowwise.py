@@ -73,7 +73,7 @@ class RowwiseStep:
             self._restart(len(result), out, kept)
             return changed
         out_added, kept = self._apply(added)  # first: a failure changes nothing
-        out_removed = self._leave(removed, out_added) if len(removed) else out_added[0:0]
+        out_removed = self._leave(removed) if len(removed) else out_added[0:0]
         self._arrive(len(added), out_added, kept)
         return Delta(out_added, out_removed)
 
@@ -97,8 +97,9 @@ class RowwiseStep:
             self._made_rows -= oldest.rows
             self._unmade += oldest.rows
 
-    def _leave(self, removed: Rows, like: Rows) -> Rows:
-        """The output of ``removed``, the oldest held input rows: what was made of them."""
+    def _leave(self, removed: Rows) -> Rows:
+        """The output of ``removed`` (some rows), the oldest held input rows: what was made
+        of them."""
         n = len(removed)
         fresh = min(n, self._unmade)
         parts = [self(removed[0:fresh])] if fresh else []
@@ -121,6 +122,4 @@ class RowwiseStep:
             k = 0
         if k:  # more rows left than the step knows of: make their output again
             parts.append(self(removed[n - k:]))
-        if not parts:
-            return like[0:0]
         return Rows.concat(parts)
