@@ -173,12 +173,16 @@ class Graph:
         return out
 
     def status(self) -> dict[str, Any]:
+        deliveries = list(self.deliveries.values())
         return {
             "title": self.plan.title,
             "sessions": self.sessions,
             "sources": {name: r.status() for name, r in self.runners.items()},
             "pipelines": {name: {"rows": len(node), "error": node.error}
                           for name, node in self.nodes.items() if name not in self.runners},
+            # work handed to the sessions on the server loop (livedash.serving.delivery)
+            "delivery": {key: sum(getattr(d, key) for d in deliveries)
+                         for key in ("bursts", "encoded", "streamed")},
         }
 
     def listener_count(self) -> int:

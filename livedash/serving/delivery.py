@@ -27,6 +27,10 @@ server thread at that moment would change another session's document without its
 ("_pending_writes should be non-None"). Source threads only append to a queue and call
 the thread-safe ``IOLoop.add_callback``.
 
+The rows a burst streams into the sessions' charts are encoded once for all of them
+(:mod:`livedash.serving.broadcast`): each session's message differs from the next only by
+the id of its data source.
+
 The order rotates: each burst starts one session further, so that no session (say, the
 last to connect) is always served last.
 """
@@ -41,6 +45,7 @@ from bokeh.document import Document
 from tornado.ioloop import IOLoop
 
 from ..runtime.feed import Wakeups
+from .broadcast import Broadcast
 
 log = logging.getLogger("livedash")
 Work = Callable[[], None]
@@ -59,6 +64,10 @@ class Delivery:
         self._turn = 0
         self.bursts = 0
         """Loop callbacks run so far (one per burst of work, not per session)."""
+        self.encoded = 0
+        """Streams of new rows encoded so far (once per burst for all sessions alike)."""
+        self.streamed = 0
+        """Messages of streamed rows written to sessions so far (see :mod:`.broadcast`)."""
 
     # -- any thread ----------------------------------------------------------------------
     def submit(self, doc: Document, fn: Work) -> None:
@@ -91,12 +100,16 @@ class Delivery:
         docs = list(work)
         start = self._turn % len(docs)
         self._turn += 1
+        shared = Broadcast()
         for doc in docs[start:] + docs[:start]:
-            serve(doc, work[doc])
+            serve(doc, work[doc], shared)
+        self.encoded += shared.encoded
+        self.streamed += shared.sent
 
 
-def serve(doc: Document, work: list[Work]) -> None:
-    """Run ``work`` for ``doc`` on the loop and send what it changed right away."""
+def serve(doc: Document, work: list[Work], shared: Broadcast | None = None) -> None:
+    """Run ``work`` for ``doc`` on the loop and send what it changed right away (the rows
+    streamed through ``shared``, which encodes each distinct stream once per burst)."""
     from panel.io.document import unlocked
     from panel.io.state import set_curdoc, state
 
@@ -118,6 +131,8 @@ def serve(doc: Document, work: list[Work]) -> None:
             return
         with unlocked():
             _each(work)
+            if shared is not None:
+                shared.send(doc)
 
 
 def _locked(doc: Document, work: list[Work]) -> None:

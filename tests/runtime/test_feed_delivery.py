@@ -35,7 +35,7 @@ def served(monkeypatch):
     """Calls of ``serve`` as (doc, number of work items), running the work."""
     calls: list[tuple[object, int]] = []
 
-    def serve(doc, work):
+    def serve(doc, work, shared=None):
         calls.append((doc, len(work)))
         for fn in work:
             fn()
@@ -193,7 +193,7 @@ def test_the_source_thread_has_offered_to_every_session_before_the_loop_runs(
                 done.set()
     original = delivery_mod.serve
     try:
-        delivery_mod.serve = lambda doc, work: [fn() for fn in work]  # no Bokeh session
+        delivery_mod.serve = lambda doc, work, shared=None: [fn() for fn in work]  # no Bokeh session
         for _ in range(4):
             view = Probe(None, type("Ctx", (), {"frame": node.result()})())
             feed = Feed(node, [view], lambda fn, d=object(): delivery.submit(d, fn),

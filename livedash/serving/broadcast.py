@@ -1,0 +1,178 @@
+"""The rows of one tick, serialised once and written to every session.
+
+Every session has its own copy of a chart's data source, and a tick streams the same
+new rows into each (``cds.stream``: Bokeh updates the server's copy and records a
+``ColumnsStreamed`` event). Bokeh, through Panel, would then turn that event into a
+``PATCH-DOC`` message once per session: a serializer that first indexes every model of
+the session's document, the new columns encoded again, the JSON written again. With 20
+sessions that was most of the server's work per tick.
+
+:class:`Broadcast` lives for one burst of session work (:mod:`livedash.serving.delivery`).
+For each session it takes the ``ColumnsStreamed`` events that lead the session's held
+events, encodes the columns of each distinct stream once for the whole burst (the same
+rows in the same types give the same encoding, buffers included), and writes the
+message, in which only the data source's id differs from one session to the next. The
+message is the one Bokeh would write: same header, content and binary buffers, frame by
+frame. Whatever it does not take (any other event, and everything after one) is left to
+Panel, which sends it after, so the session sees its changes in the order they were
+made. When the session's socket is busy with another message, everything is left to
+Panel, which knows how to wait for it.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from bokeh.core.json_encoder import serialize_json
+from bokeh.core.serialization import Buffer, Serializer
+from bokeh.document import Document
+from bokeh.document.events import ColumnsStreamedEvent
+from bokeh.util.serialization import make_id
+
+log = logging.getLogger("livedash")
+
+SHARED_BYTES = 1 << 20
+"""Streams larger than this (about) are not compared between sessions: each session's
+is encoded on its own, as Bokeh would."""
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One stream's columns, encoded: the JSON of ``data`` and its binary buffers."""
+
+    data: str
+    buffers: tuple[Buffer, ...]
+
+
+class Broadcast:
+    """The streams encoded during one burst of session work, shared by its sessions."""
+
+    def __init__(self) -> None:
+        self._encoded: dict[Hashable, Encoded] = {}
+        self.encoded = 0
+        """Streams encoded so far."""
+        self.sent = 0
+        """Messages written by this broadcast."""
+
+    def send(self, doc: Document) -> None:
+        """Write the ``ColumnsStreamed`` events that lead ``doc``'s held events to its
+        session's sockets, and take them out of the held events. Call it on the session's
+        own thread, while Panel holds the document's events (``unlocked()``)."""
+        held = doc.callbacks._held_events
+        lead = leading_streams(held)
+        if not lead:
+            return
+        sockets = _writable(doc)
+        if sockets is None:
+            return  # busy or gone: Panel's way
+        frames = self.message(held[:lead])
+        for socket in sockets:
+            _write(socket, frames)
+        del held[:lead]
+        self.sent += 1
+
+    def message(self, events: list[ColumnsStreamedEvent]) -> list[str | bytes]:
+        """The ``PATCH-DOC`` message of ``events`` as the websocket frames Bokeh writes:
+        header, metadata, content, then a header and a payload for each buffer."""
+        parts = [self._encode(event) for event in events]
+        buffers = [buffer for part in parts for buffer in part.buffers]
+        header = {"msgid": make_id(), "msgtype": "PATCH-DOC", "num_buffers": len(buffers)}
+        content = '{"events":[' + ",".join(
+            '{"kind":"ColumnsStreamed","model":{"id":' + json.dumps(event.model.id)
+            + '},"attr":' + json.dumps(event.attr) + ',"data":' + part.data
+            + ',"rollover":' + json.dumps(event.rollover) + "}"
+            for event, part in zip(events, parts)) + "]}"
+        frames: list[str | bytes] = [json.dumps(header), "{}", content]
+        for buffer in buffers:
+            frames += [json.dumps(buffer.ref), buffer.to_bytes()]
+        return frames
+
+    def _encode(self, event: ColumnsStreamedEvent) -> Encoded:
+        key = _key(event.data)
+        found = self._encoded.get(key) if key is not None else None
+        if found is None:
+            serializer = Serializer()
+            found = Encoded(serialize_json(serializer.encode(event.data)),
+                            tuple(serializer.buffers))
+            self.encoded += 1
+            if key is not None:
+                self._encoded[key] = found
+        return found
+
+
+def leading_streams(events: list[Any]) -> int:
+    """How many of ``events``, from the first, are ``ColumnsStreamed`` events."""
+    lead = 0
+    while lead < len(events) and type(events[lead]) is ColumnsStreamedEvent:
+        lead += 1
+    return lead
+
+
+def _key(data: Mapping[str, Any]) -> Hashable | None:
+    """The columns' content, as a dictionary key (None: not cheaply comparable). Arrays by
+    type and bytes; lists and object arrays (text, a ``by`` column) by the type and value
+    of every item, so that 1, 1.0 and True, which encode differently, stay apart."""
+    key: list[Hashable] = []
+    size = 0
+    for name, values in data.items():
+        if isinstance(values, np.ndarray) and not values.dtype.hasobject:
+            size += values.nbytes
+            part: Hashable = (values.dtype.str, values.shape, values.tobytes())
+        else:
+            items = list(values)
+            size += 8 * len(items)
+            part = (tuple(map(type, items)), tuple(items))
+        if size > SHARED_BYTES:
+            return None
+        key.append((name, part))
+    out = tuple(key)
+    try:
+        hash(out)
+    except TypeError:  # an unhashable item
+        return None
+    return out
+
+
+def _writable(doc: Document) -> list[Any] | None:
+    """The session's open sockets, or None when one is busy with another message (or
+    Panel has messages waiting for this document): then Panel sends everything."""
+    from panel.io.document import _WRITE_BLOCK, _WRITE_MSGS
+    from tornado.websocket import WebSocketHandler
+
+    session = getattr(doc.session_context, "session", None)
+    if session is None or doc in _WRITE_MSGS or doc in _WRITE_BLOCK:
+        return None
+    sockets = []
+    for conn in session._subscribed_connections:
+        socket = conn._socket
+        if not isinstance(socket, WebSocketHandler):
+            return None
+        lock = getattr(socket, "write_lock", None)
+        if lock is not None and lock._block._value == 0:
+            return None
+        ws = socket.ws_connection
+        if ws is not None and not ws.is_closing():
+            sockets.append(socket)
+    return sockets
+
+
+def _write(socket: Any, frames: list[str | bytes]) -> None:
+    """Queue ``frames`` on the socket at once (tornado writes them in order)."""
+    from tornado.websocket import WebSocketClosedError, WebSocketHandler
+    try:
+        for frame in frames:
+            future = WebSocketHandler.write_message(socket, frame,
+                                                    binary=isinstance(frame, bytes))
+            future.add_done_callback(_settled)
+    except WebSocketClosedError:
+        pass  # the page went away; its session closes itself
+
+
+def _settled(future: Any) -> None:
+    """Read a write's outcome, so that a closed socket is not reported as a crash."""
+    if not future.cancelled() and future.exception() is not None:
+        log.debug("a stream could not be sent: %s", future.exception())

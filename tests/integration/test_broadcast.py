@@ -1,0 +1,173 @@
+"""New rows are encoded once per tick for every session, and each session gets the very
+message Bokeh would have written for it."""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import numpy as np
+import pytest
+from bokeh.document import Document
+from bokeh.models import ColumnDataSource
+from bokeh.protocol import Protocol
+from bokeh.protocol.receiver import Receiver
+
+from bench.client import Viewer, close_all
+from livedash.serving.broadcast import Broadcast, leading_streams
+from tests.conftest import Server, wait_for
+
+
+def _source(doc: Document) -> ColumnDataSource:
+    cds = ColumnDataSource({
+        "time": np.array(["2026-01-01T00:00:00", "2026-01-01T00:00:01"], dtype="M8[ns]"),
+        "value": np.array([1.5, np.nan]), "count": np.array([1, 2]), "label": ["a", "b"]})
+    doc.add_root(cds)
+    return cds
+
+
+NEW = {"time": np.array(["2026-01-01T00:00:02"], dtype="M8[ns]"),
+       "value": np.array([2.5]), "count": np.array([3]), "label": ["c"]}
+NUMBERS = {k: v for k, v in NEW.items() if k != "label"}
+
+
+def _held(*streams: tuple[ColumnDataSource, dict[str, Any], int]) -> list[Any]:
+    doc = streams[0][0].document
+    doc.hold("collect")
+    for cds, new, rollover in streams:
+        cds.stream(new, rollover=rollover)
+    return list(doc.callbacks._held_events)
+
+
+def _read(frames: list[str | bytes]) -> Any:
+    """The message the frames make, read by Bokeh's own receiver (as BokehJS would)."""
+    async def read() -> Any:
+        receiver = Receiver(Protocol())
+        message = None
+        for frame in frames:
+            message = await receiver.consume(frame)
+        return message
+    message = asyncio.run(read())
+    assert message is not None and message.msgtype == "PATCH-DOC"
+    return message
+
+
+def _bokeh_frames(events: list[Any]) -> list[str | bytes]:
+    message = Protocol().create("PATCH-DOC", events)
+    frames: list[str | bytes] = [message.header_json, message.metadata_json,
+                                 message.content_json]
+    for buffer in message.buffers:
+        frames += [json.dumps(buffer.ref), buffer.to_bytes()]
+    return frames
+
+
+def _resolved(message: Any) -> Any:
+    """The message's content with each buffer reference replaced by the buffer's bytes
+    (buffer ids are made afresh for every message)."""
+    buffers = {b.id: b.to_bytes() for b in message.buffers}
+
+    def walk(x: Any) -> Any:
+        if isinstance(x, dict):
+            if set(x) == {"id"} and x["id"] in buffers:
+                return buffers[x["id"]]
+            return {k: walk(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        return x
+    return walk(message.content)
+
+
+def test_the_message_is_the_one_bokeh_writes():
+    doc = Document()
+    one, two = _source(doc), _source(doc)
+    events = _held((one, NEW, 3), (two, NUMBERS | {"label": ["d"]}, 10))
+    assert leading_streams(events) == 2
+    ours, theirs = _read(Broadcast().message(events)), _read(_bokeh_frames(events))
+    assert ours.header["num_buffers"] == theirs.header["num_buffers"] > 0
+    assert _resolved(ours) == _resolved(theirs)
+    assert [e["model"]["id"] for e in ours.content["events"]] == [one.id, two.id]
+
+
+def test_sessions_streaming_the_same_rows_share_one_encoding():
+    shared = Broadcast()
+    sessions = []
+    for _ in range(3):
+        doc = Document()
+        cds = _source(doc)
+        sessions.append((cds, shared.message(_held((cds, dict(NEW), 5)))))
+    assert shared.encoded == 1
+    first = _resolved(_read(sessions[0][1]))
+    for cds, frames in sessions:
+        content = _resolved(_read(frames))
+        assert content["events"][0]["model"]["id"] == cds.id
+        content["events"][0]["model"]["id"] = first["events"][0]["model"]["id"]
+        assert content == first
+    other = Document()
+    changed = _source(other)
+    shared.message(_held((changed, NUMBERS | {"label": ["d"]}, 5)))
+    assert shared.encoded == 2  # other rows: encoded on their own
+    again = _source(Document())
+    shared.message(_held((again, NUMBERS | {"label": [1]}, 5)))
+    shared.message(_held((_source(Document()), NUMBERS | {"label": [1.0]}, 5)))
+    assert shared.encoded == 4  # 1 and 1.0 are told apart (they encode differently)
+
+
+def test_only_the_streams_before_any_other_change_are_taken():
+    doc = Document()
+    cds = _source(doc)
+    doc.hold("collect")
+    cds.stream(dict(NUMBERS) | {"label": ["c"]}, rollover=5)
+    cds.tags = ["changed"]
+    cds.stream(dict(NUMBERS) | {"label": ["d"]}, rollover=5)
+    assert leading_streams(list(doc.callbacks._held_events)) == 1
+    assert leading_streams([]) == 0
+
+
+DASHBOARD = """\
+title: Broadcast
+sources:
+  walk: {type: random_walk, interval: 100ms}
+views:
+  walk: {data: walk, kind: line, y: value}
+"""
+
+
+@pytest.mark.server
+def test_every_viewer_gets_every_tick_from_one_encoding(tmp_path):
+    (tmp_path / "broadcast.yaml").write_text(DASHBOARD)
+    server = Server([str(tmp_path)]).wait_ready()
+    try:
+        asyncio.run(_three_viewers(server))
+    finally:
+        server.stop()
+
+
+async def _three_viewers(server: Server) -> None:
+    viewers = [Viewer(server.url, "/broadcast") for _ in range(3)]
+    try:
+        for viewer in viewers:
+            await viewer.open()
+        await asyncio.to_thread(
+            wait_for, lambda: server.status()["dashboards"]["broadcast"]["sessions"] == 3)
+        await asyncio.sleep(0.5)
+        before = server.status()["dashboards"]["broadcast"]["delivery"]
+        start = time.time() * 1000
+        await asyncio.sleep(2.0)
+        end = time.time() * 1000
+        after = server.status()["dashboards"]["broadcast"]["delivery"]
+        await asyncio.sleep(0.5)
+    finally:
+        await close_all(viewers)
+    ticks = [viewer.ticks_between(start, end) for viewer in viewers]
+    assert len(ticks[0]) >= 10, ticks[0]              # a 100 ms source over 2 s
+    assert ticks[0] == ticks[1] == ticks[2]           # every viewer got every tick
+    for viewer in viewers:
+        assert not viewer.errors
+        kinds = {kind for patch in viewer.patches for kind in patch.kinds}
+        assert kinds == {"ColumnsStreamed"}           # rows streamed, nothing replaced
+    encoded = after["encoded"] - before["encoded"]
+    streamed = after["streamed"] - before["streamed"]
+    assert encoded >= 10
+    assert streamed >= 3 * encoded - 3               # each encoding went to all three
+    assert encoded <= after["bursts"] - before["bursts"] + 1  # at most one per tick
