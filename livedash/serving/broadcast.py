@@ -125,7 +125,7 @@ def _key(data: Mapping[str, Any]) -> Hashable | None:
         else:
             items = list(values)
             size += 8 * len(items)
-            part = (tuple(map(type, items)), tuple(items))
+            part = tuple(map(_item, items))
         if size > SHARED_BYTES:
             return None
         key.append((name, part))
@@ -135,6 +135,14 @@ def _key(data: Mapping[str, Any]) -> Hashable | None:
     except TypeError:  # an unhashable item
         return None
     return out
+
+
+def _item(value: Any) -> Hashable:
+    """One list item as a key: its type and value; a float by its text, since 0.0 and
+    -0.0 are equal but encode differently (and NaN is equal to nothing)."""
+    if isinstance(value, (float, np.floating)):
+        return type(value), repr(value)
+    return type(value), value
 
 
 def _writable(doc: Document) -> list[Any] | None:

@@ -111,6 +111,9 @@ def test_sessions_streaming_the_same_rows_share_one_encoding():
     shared.message(_held((again, NUMBERS | {"label": [1]}, 5)))
     shared.message(_held((_source(Document()), NUMBERS | {"label": [1.0]}, 5)))
     assert shared.encoded == 4  # 1 and 1.0 are told apart (they encode differently)
+    shared.message(_held((_source(Document()), NUMBERS | {"label": [0.0]}, 5)))
+    shared.message(_held((_source(Document()), NUMBERS | {"label": [-0.0]}, 5)))
+    assert shared.encoded == 6  # so are 0.0 and -0.0
 
 
 def test_only_the_streams_before_any_other_change_are_taken():
