@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 from bokeh.core.json_encoder import serialize_json
-from bokeh.core.serialization import Buffer, Serializer
+from bokeh.core.serialization import Serializer
 from bokeh.document import Document
 from bokeh.document.events import ColumnsStreamedEvent
 from bokeh.util.serialization import make_id
@@ -42,10 +42,11 @@ is encoded on its own, as Bokeh would."""
 
 @dataclass(frozen=True)
 class Encoded:
-    """One stream's columns, encoded: the JSON of ``data`` and its binary buffers."""
+    """One stream's columns, encoded: the JSON of ``data``, and its binary buffers as the
+    frames that carry them (a header and a payload each), made once for every session."""
 
     data: str
-    buffers: tuple[Buffer, ...]
+    frames: tuple[str | bytes, ...]
 
 
 class Broadcast:
@@ -79,16 +80,16 @@ class Broadcast:
         """The ``PATCH-DOC`` message of ``events`` as the websocket frames Bokeh writes:
         header, metadata, content, then a header and a payload for each buffer."""
         parts = [self._encode(event) for event in events]
-        buffers = [buffer for part in parts for buffer in part.buffers]
-        header = {"msgid": make_id(), "msgtype": "PATCH-DOC", "num_buffers": len(buffers)}
+        buffers = sum(len(part.frames) for part in parts) // 2
+        header = {"msgid": make_id(), "msgtype": "PATCH-DOC", "num_buffers": buffers}
         content = '{"events":[' + ",".join(
             '{"kind":"ColumnsStreamed","model":{"id":' + json.dumps(event.model.id)
             + '},"attr":' + json.dumps(event.attr) + ',"data":' + part.data
             + ',"rollover":' + json.dumps(event.rollover) + "}"
             for event, part in zip(events, parts)) + "]}"
         frames: list[str | bytes] = [json.dumps(header), "{}", content]
-        for buffer in buffers:
-            frames += [json.dumps(buffer.ref), buffer.to_bytes()]
+        for part in parts:
+            frames += part.frames
         return frames
 
     def _encode(self, event: ColumnsStreamedEvent) -> Encoded:
@@ -96,8 +97,10 @@ class Broadcast:
         found = self._encoded.get(key) if key is not None else None
         if found is None:
             serializer = Serializer()
-            found = Encoded(serialize_json(serializer.encode(event.data)),
-                            tuple(serializer.buffers))
+            data = serialize_json(serializer.encode(event.data))
+            found = Encoded(data, tuple(frame for buffer in serializer.buffers
+                                        for frame in (json.dumps(buffer.ref),
+                                                      buffer.to_bytes())))
             self.encoded += 1
             if key is not None:
                 self._encoded[key] = found
