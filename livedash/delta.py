@@ -61,21 +61,30 @@ class Delta:
     @classmethod
     def rows(cls, added: Part, removed: Part | None = None,
              result: Part | None = None) -> "Delta":
-        added_rows = Rows.of(added)
-        return cls(added_rows, added_rows[0:0] if removed is None else removed, result)
+        # Made field by field: a few of these per batch per pipeline.
+        delta = cls.__new__(cls)
+        added_rows = delta.added_rows = added if type(added) is Rows else Rows.of(added)
+        delta.removed_rows = added_rows.none() if removed is None else \
+            removed if type(removed) is Rows else Rows.of(removed)
+        delta.result_rows = None if result is None else Rows.of(result)
+        return delta
 
     @classmethod
     def whole(cls, result: Part) -> "Delta":
-        return cls(None, None, result)
+        delta = cls.__new__(cls)
+        delta.added_rows = delta.removed_rows = None
+        delta.result_rows = result if type(result) is Rows else Rows.of(result)
+        return delta
 
     @property
     def empty(self) -> bool:
         """True when nothing changed."""
-        if self.added_rows is None:
+        added = self.added_rows
+        if added is None:
             return False
-        assert self.removed_rows is not None
-        return len(self.added_rows) == 0 and len(self.removed_rows) == 0 and \
-            self.result_rows is None
+        removed = self.removed_rows
+        assert removed is not None
+        return not added._length and not removed._length and self.result_rows is None
 
     def __repr__(self) -> str:
         if self.added_rows is None:

@@ -132,7 +132,11 @@ class Rows:
 
     @classmethod
     def empty_like(cls, rows: "Rows") -> "Rows":
-        return rows[0:0]
+        return rows.none()
+
+    def none(self) -> "Rows":
+        """No rows, these columns (``rows[0:0]``, without the slice's checks)."""
+        return self if not self._length else self._at(slice(0, 0), 0)
 
     # -- what is held ---------------------------------------------------------------------
     def __len__(self) -> int:
@@ -341,7 +345,7 @@ class Rows:
             if count == len(where):
                 return self
             if count == 0:
-                return self[0:0]
+                return self.none()
             where = np.flatnonzero(where)
             first, last = int(where[0]), int(where[-1])
             if last - first + 1 == len(where):

@@ -85,6 +85,7 @@ class RollingSpec(Model):
 # sums, its NaN and min_periods rules). Without them (another pandas), the same windows
 # go through pandas' public API with a custom indexer.
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, int], np.ndarray]
+_add = np.add.reduce
 
 
 def prepared(fn: str, values: np.ndarray) -> np.ndarray:
@@ -94,6 +95,9 @@ def prepared(fn: str, values: np.ndarray) -> np.ndarray:
     if fn == "count":
         return (~np.isnan(values)).astype(np.float64)
     values = np.ascontiguousarray(values, dtype=np.float64)
+    total = float(_add(values))
+    if total - total == 0.0:  # a finite sum: no infinity among them (nor a NaN)
+        return values
     inf = np.isinf(values)
     return np.where(inf, np.nan, values) if np.count_nonzero(inf) else values
 
@@ -244,7 +248,7 @@ class RollingStep:
         if not delta.is_rows:
             result = delta.result_rows
             assert result is not None
-            self.outputs.replace(result[0:0])
+            self.outputs.replace(result.none())
             self.tail, self.n_in, self.newest = Tail(), 0, None
             return Delta.whole(self._admit(result))
         added, removed = delta.added_rows, delta.removed_rows
@@ -265,7 +269,7 @@ class RollingStep:
                 self._retail(removed, whole[0:len(whole) - len(added)])
         self.n_in = self.n_in + len(added) - len(removed) if whole is None else len(whole)
         new = self._admit(added)
-        return Delta.rows(new, gone if len(gone.columns) else new[0:0],
+        return Delta.rows(new, gone if len(gone.columns) else new.none(),
                           None if in_order else self.outputs.rows())
 
     def _drop_oldest(self, removed: Rows) -> Rows:

@@ -28,7 +28,7 @@ class RowQueue:
         if self._schema is None:
             return Rows.of(pd.DataFrame())
         if self._empty is None:
-            self._empty = self._schema[0:0]
+            self._empty = self._schema.none()
         return self._empty
 
     def append(self, rows: Rows) -> None:

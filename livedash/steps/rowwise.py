@@ -73,7 +73,7 @@ class RowwiseStep:
             self._restart(len(result), out, kept)
             return changed
         out_added, kept = self._apply(added)  # first: a failure changes nothing
-        out_removed = self._leave(removed) if len(removed) else out_added[0:0]
+        out_removed = self._leave(removed) if len(removed) else out_added.none()
         self._arrive(len(added), out_added, kept)
         return Delta(out_added, out_removed)
 

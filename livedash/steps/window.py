@@ -160,7 +160,7 @@ class WindowStep:
             gone.append(self.rows.pop_front(max(0, len(self.rows) - self.size)))
         pieces = [g for g in gone if len(g)]
         out_removed = Rows.concat(pieces) if len(pieces) > 1 else \
-            pieces[0] if pieces else added[0:0]
+            pieces[0] if pieces else added.none()
         return Delta.rows(kept, out_removed, None if in_order else self.rows.rows())
 
     def _held_among_oldest(self, removed: Rows) -> int:
@@ -197,7 +197,7 @@ class WindowStep:
             times, ascending = np.empty(0, np.int64), True
         cutoff = self._cutoff()
         if cutoff is None:
-            return added[0:0], True
+            return added.none(), True
         in_order = True
         if len(self.rows):
             if self.ordered:
