@@ -11,6 +11,10 @@ runtime ``Node`` (the steps plus the rows it keeps, as in a server). Peers:
   resample);
 * pandas: keep the window as a frame and recompute the step on all of it per batch.
 
+Beside them, for ``window``, ``aggregate``, ``rolling`` and ``resample``, a floor
+(:mod:`bench.floor`): the step written out by hand for this benchmark's data alone,
+which shows whether "10 x streamz" is within this machine's reach at all.
+
 Each contender starts from the same full window (12,000 rows fed in 1,000-row chunks,
 or 10,000-row chunks for the keep-up window; pandas simply starts from the frame), takes
 a few untimed batches, then as many timed batches as fit in the budget. Only the update
@@ -32,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
+from .floor import KINDS as FLOORED, Floor
 from .report import Check, Table, figure, median, ratios
 
 KEYS = np.array([f"k{i}" for i in range(8)], dtype=object)
@@ -191,6 +196,11 @@ class Pandas:
 CONTENDERS = (Livedash, Streamz, Pandas)
 
 
+def contenders(kind: Kind) -> tuple[type, ...]:
+    """Who runs for ``kind``: the three, and the hand-written floor where there is one."""
+    return CONTENDERS + ((Floor,) if kind.name in FLOORED else ())
+
+
 # -- measuring ----------------------------------------------------------------------------
 @dataclass
 class Run:
@@ -279,7 +289,12 @@ def series_equal(a: pd.Series, b: pd.Series) -> bool:
 # -- the benchmark ------------------------------------------------------------------------
 def _table(title: str, note: str) -> Table:
     return Table(title, ["step, batch", "livedash rows/s", "streamz rows/s", "pandas rows/s",
-                         "x streamz", "x pandas", "equal", "target", "result"], note=note)
+                         "x streamz", "x pandas", "equal", "floor rows/s", "floor / 10 x streamz",
+                         "target", "result"], note=note)
+
+
+FLOOR_NOTE = ("floor: the step written out by hand for this data alone (bench/floor.py); "
+              "floor / 10 x streamz < 1: even the floor misses the target")
 
 
 def run(cfg: Config) -> list[Table]:
@@ -289,52 +304,63 @@ def run(cfg: Config) -> list[Table]:
     keep_up = [(KEEP_UP, kind, 10) for kind in keep_kinds]
     rates: dict[tuple[str, str, int, str], list[float]] = {}
     equal: dict[tuple[str, str, int], bool] = {}
+    floor_equal: dict[tuple[str, str, int], bool] = {}
     for round_ in range(cfg.rounds):
         for window, kind, batch in configs + keep_up:
             fill = window.rows + 2000
-            order = CONTENDERS[round_ % 3:] + CONTENDERS[:round_ % 3]
+            everyone = contenders(kind)
+            turn = round_ % len(everyone)
             got: dict[str, Run] = {}
-            for cls in order:
+            for cls in everyone[turn:] + everyone[:turn]:
                 budget = cfg.agg_budget * (2 if window is KEEP_UP else 1)
                 got[cls.name] = measure(cls, kind, window, batch, budget, fill)
                 rates.setdefault((window.label, kind.name, batch, cls.name), []).append(
                     got[cls.name].rate)
             if round_ == 0:
-                ok = all(same(kind, run.result, expected(kind, window, run.fed))
-                         for run in got.values())
-                equal[(window.label, kind.name, batch)] = ok
+                right = {name: same(kind, run.result, expected(kind, window, run.fed))
+                         for name, run in got.items()}
+                equal[(window.label, kind.name, batch)] = all(
+                    ok for name, ok in right.items() if name != "floor")
+                floor_equal[(window.label, kind.name, batch)] = right.get("floor", False)
     tables = []
     for window in (COUNT, TIME):
         table = _table(f"4. aggregation throughput, [window: {window.spec}, step], "
                        f"{window.label} in the window ({cfg.rounds} round(s))",
                        note="streamz peer per step: " + ", ".join(
-                           f"{k.name}: {k.streamz_label}" for k in KINDS))
+                           f"{k.name}: {k.streamz_label}" for k in KINDS) + "\n" + FLOOR_NOTE)
         for kind in KINDS:
             for batch in cfg.batches:
-                _row(table, rates, equal, window, kind, batch, keep_up=False)
+                _row(table, rates, equal, floor_equal, window, kind, batch, keep_up=False)
         tables.append(table)
     table = _table("4b. keep-up: a 60 s window at 10,000 rows/s (600,000 rows held), "
-                   "10-row batches", note="target: livedash >= 10,000 rows/s")
+                   "10-row batches", note="target: livedash >= 10,000 rows/s\n" + FLOOR_NOTE)
     for kind in keep_kinds:
-        _row(table, rates, equal, KEEP_UP, kind, 10, keep_up=True)
+        _row(table, rates, equal, floor_equal, KEEP_UP, kind, 10, keep_up=True)
     tables.append(table)
     return tables
 
 
 def _row(table: Table, rates: dict[tuple[str, str, int, str], list[float]],
-         equal: dict[tuple[str, str, int], bool], window: Window, kind: Kind, batch: int,
-         keep_up: bool) -> None:
+         equal: dict[tuple[str, str, int], bool], floor_equal: dict[tuple[str, str, int], bool],
+         window: Window, kind: Kind, batch: int, keep_up: bool) -> None:
     key = (window.label, kind.name, batch)
     ours = rates[(*key, "livedash")]
     theirs = rates[(*key, "streamz")]
     recompute = rates[(*key, "pandas")]
+    floor = rates.get((*key, "floor"), [])
     x_streamz, x_pandas = ratios(ours, theirs), ratios(ours, recompute)
     ok = equal[key]
+    if not floor:
+        floor_cells = ["-", "-"]
+    elif not floor_equal[key]:
+        floor_cells = ["NOT EQUAL", "-"]
+    else:
+        floor_cells = [figure(floor), figure(ratios(floor, [10 * t for t in theirs]))]
     if keep_up:
         check = Check(">= 10,000 rows/s, equal", median(ours) >= 10000 and ok)
     else:
         check = Check(">= 10 x streamz, >= 3 x pandas, equal",
                       median(x_streamz) >= 10 and median(x_pandas) >= 3 and ok)
     table.add([f"{kind.name} {batch}", figure(ours), figure(theirs), figure(recompute),
-               figure(x_streamz), figure(x_pandas), "yes" if ok else "NO"], check,
-              livedash=ours, streamz=theirs, pandas=recompute)
+               figure(x_streamz), figure(x_pandas), "yes" if ok else "NO", *floor_cells],
+              check, livedash=ours, streamz=theirs, pandas=recompute, floor=floor)
