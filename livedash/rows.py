@@ -130,10 +130,6 @@ class Rows:
         rows._frame = frame
         return rows
 
-    @classmethod
-    def empty_like(cls, rows: "Rows") -> "Rows":
-        return rows.none()
-
     def none(self) -> "Rows":
         """No rows, these columns (``rows[0:0]``, without the slice's checks)."""
         return self if not self._length else self._at(slice(0, 0), 0)
