@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from livedash.rows import _frame_column
+from livedash.steps.rolling import rolling_values
 
 KINDS = ("window", "aggregate", "rolling", "resample")
 
@@ -79,8 +80,6 @@ class Floor:
         self.base = 0
         self.sums = np.zeros(0)
         self.counts = np.zeros(0)
-        from pandas._libs.window.aggregations import roll_mean
-        self.roll_mean = roll_mean
 
     def _column(self, frame: pd.DataFrame, name: str) -> Any:
         at = self.at.get(name)
@@ -114,7 +113,7 @@ class Floor:
             self.total += float(np.add.reduce(values)) - float(np.add.reduce(removed))
             self.mean = self.total / len(self.values)
         else:
-            self._resample(times, values, removed, gone)
+            self._resample(times, values, removed)
 
     def _rolling(self, values: np.ndarray, index: pd.Index) -> None:
         k = len(values)
@@ -123,14 +122,13 @@ class Floor:
         if bounds is None:
             end = np.arange(len(both) - k + 1, len(both) + 1, dtype=np.int64)
             bounds = self.bounds[len(both)] = (np.maximum(end - 100, 0), end)
-        out = self.roll_mean(both, bounds[0], bounds[1], 100)
+        out = rolling_values("mean", both, bounds[0], bounds[1], 100)  # pandas' kernel
         self.tail = both[-99:]
         self.last = (index.asi8, out)
 
-    def _resample(self, times: np.ndarray, values: np.ndarray, removed: np.ndarray,
-                  gone: int) -> None:
+    def _resample(self, times: np.ndarray, values: np.ndarray, removed: np.ndarray) -> None:
         ids = times // self.every
-        old = self.buckets.drop(gone)
+        old = self.buckets.drop(len(removed))
         if len(old):  # the rows that left, out of their buckets
             self._add(old, removed, -1.0)
         self.buckets.append(ids)

@@ -25,7 +25,7 @@ Part = pd.DataFrame | Rows
 
 
 def _rows(part: Part | None) -> Rows | None:
-    return None if part is None else Rows.of(part)
+    return part if part is None or type(part) is Rows else Rows.of(part)
 
 
 class Delta:
@@ -61,20 +61,12 @@ class Delta:
     @classmethod
     def rows(cls, added: Part, removed: Part | None = None,
              result: Part | None = None) -> "Delta":
-        # Made field by field: a few of these per batch per pipeline.
-        delta = cls.__new__(cls)
-        added_rows = delta.added_rows = added if type(added) is Rows else Rows.of(added)
-        delta.removed_rows = added_rows.none() if removed is None else \
-            removed if type(removed) is Rows else Rows.of(removed)
-        delta.result_rows = None if result is None else Rows.of(result)
-        return delta
+        added_rows = Rows.of(added)
+        return cls(added_rows, added_rows.none() if removed is None else removed, result)
 
     @classmethod
     def whole(cls, result: Part) -> "Delta":
-        delta = cls.__new__(cls)
-        delta.added_rows = delta.removed_rows = None
-        delta.result_rows = result if type(result) is Rows else Rows.of(result)
-        return delta
+        return cls(None, None, result)
 
     @property
     def empty(self) -> bool:
