@@ -20,6 +20,8 @@ from .rowring import RowRing
 SUMS = frozenset({"sum", "mean", "std", "var"})
 CODES_UNTIL = 1_000_000  # rows whose codes are held before any has left (see GroupState)
 HELD = frozenset({"min", "max", "first", "last", "median"})  # need the rows on removal
+INFINITIES = ("posinf", "neginf")  # per group: infinite values, kept out of the sums
+COUNTED = frozenset({"sum", "squares", *INFINITIES})
 
 
 def values_of(rows: Rows, column: str, numeric: bool) -> np.ndarray:
@@ -40,6 +42,12 @@ def values_of(rows: Rows, column: str, numeric: bool) -> np.ndarray:
 
 
 _add = np.add.reduce
+
+
+def float_sum(values: np.ndarray) -> float:
+    """The sum of float ``values`` as a Python float (a few are added in Python: a numpy
+    call costs more than the additions)."""
+    return sum(values.tolist()) if len(values) <= 32 else float(_add(values))
 
 
 def _present(values: np.ndarray) -> np.ndarray:
@@ -69,10 +77,12 @@ class ColumnState:
             return
         self.present = np.concatenate([self.present, np.zeros(size - old)])
         names = (["sum"] if self.functions & SUMS else []) + (
-            ["squares"] if self.functions & {"std", "var"} else []) + sorted(self.held)
+            ["squares"] if self.functions & {"std", "var"} else []) + sorted(self.held) + [
+            name for name in INFINITIES if name in self.arrays]
         for name in names:
-            fill: Any = 0.0 if name in {"sum", "squares"} else np.nan
-            dtype = np.float64 if self.numeric or name in {"sum", "squares"} else object
+            counted = name in COUNTED
+            fill: Any = 0.0 if counted else np.nan
+            dtype = np.float64 if self.numeric or counted else object
             extra = np.full(size - old, fill, dtype=dtype)
             self.arrays[name] = np.concatenate([self.arrays.get(name, extra[:0]), extra])
         for fn in self.held:
@@ -112,29 +122,57 @@ class ColumnState:
 
     def _sums(self, c: np.ndarray, v: np.ndarray, size: int, sign: float) -> None:
         if self.shift is None:
-            self.shift = float(v[0])
+            finite = v[np.isfinite(v)]
+            if len(finite):
+                self.shift = float(finite[0])
         d = v - self.shift if self.shift else v
         if size == 1:  # one group (aggregate): plain sums
-            self.arrays["sum"][0] += sign * d.sum()
+            total = float_sum(d)
+            if total - total != 0.0:  # an infinity (no NaN gets here)
+                c, d = self._infinities(c, d, sign)
+                total = float_sum(d)
+            self.arrays["sum"][0] += sign * total
             if "squares" in self.arrays:
                 self.arrays["squares"][0] += sign * np.dot(d, d)
             return
+        sums = np.bincount(c, weights=d, minlength=size)
+        total = float(_add(sums))
+        if total - total != 0.0:
+            c, d = self._infinities(c, d, sign)
+            sums = np.bincount(c, weights=d, minlength=size)
+        squares = np.bincount(c, weights=d * d, minlength=size) \
+            if "squares" in self.arrays else None
         if sign > 0:
-            self.arrays["sum"] += np.bincount(c, weights=d, minlength=size)
-            if "squares" in self.arrays:
-                self.arrays["squares"] += np.bincount(c, weights=d * d, minlength=size)
+            self.arrays["sum"] += sums
+            if squares is not None:
+                self.arrays["squares"] += squares
         else:
-            self.arrays["sum"] -= np.bincount(c, weights=d, minlength=size)
-            if "squares" in self.arrays:
-                self.arrays["squares"] -= np.bincount(c, weights=d * d, minlength=size)
+            self.arrays["sum"] -= sums
+            if squares is not None:
+                self.arrays["squares"] -= squares
+
+    def _infinities(self, c: np.ndarray, d: np.ndarray, sign: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Count ``d``'s infinities per group apart (a sum cannot take one back out: inf
+        - inf is NaN); returns the codes and values of the finite rest."""
+        inf = np.isinf(d)
+        for name, hit in zip(INFINITIES, (inf & (d > 0), inf & (d < 0))):
+            if hit.any():
+                if name not in self.arrays:
+                    self.arrays[name] = np.zeros(len(self.present))
+                self.arrays[name] += sign * np.bincount(c[hit], minlength=len(self.present))
+            if sign < 0 and name in self.arrays and not self.arrays[name].any():
+                del self.arrays[name]  # none left: results need no more checks
+        finite = ~inf
+        return c[finite], d[finite]
 
     def one_sum(self, values: np.ndarray) -> float | None:
         """The sum of ``values`` when one group's count and sums can take them at once
         (count, sum and mean only, no value missing), else None: the general way."""
         if not self.plain or values.dtype.kind != "f" or not len(values):
             return None
-        total = float(_add(values))
-        return None if total != total else total  # NaN: a missing value (or inf - inf)
+        total = float_sum(values)
+        return total if total - total == 0.0 else None  # NaN (missing) or infinite: not here
 
     def add_one(self, total: float, values: np.ndarray, sign: float) -> None:
         """``values`` (whose sum is ``total``, see :meth:`one_sum`) in (sign 1) or out
@@ -256,6 +294,25 @@ class ColumnState:
             dirty[:] = False
 
     def result(self, function: str, groups: np.ndarray) -> np.ndarray:
+        if function in SUMS and (INFINITIES[0] in self.arrays or INFINITIES[1] in self.arrays):
+            return self._infinite(function, groups, self._result(function, groups))
+        return self._result(function, groups)
+
+    def _infinite(self, function: str, groups: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """``out`` where groups hold infinities, as pandas has it: a sum or mean of +inf
+        (-inf) values and finite ones is +inf (-inf), of both NaN; std and var NaN."""
+        none = np.zeros(len(groups))
+        pos, neg = (self.arrays[n][groups] if n in self.arrays else none for n in INFINITIES)
+        out = out.astype(np.float64, copy=True)
+        if function in {"std", "var"}:
+            out[(pos > 0) | (neg > 0)] = np.nan
+            return out
+        out[pos > 0] = np.inf
+        out[neg > 0] = -np.inf
+        out[(pos > 0) & (neg > 0)] = np.nan
+        return out
+
+    def _result(self, function: str, groups: np.ndarray) -> np.ndarray:
         if len(self.present) == 1 and function in {"count", "sum", "mean"}:
             return self._result_one(function)
         n = self.present[groups]

@@ -40,6 +40,7 @@ from ..rows import Rows
 from ..spec.fields import Model, Window
 from .aggs import AggOne, is_number
 from .columns import require
+from .groupstate import float_sum
 from .rowqueue import RowQueue, is_prefix
 from .window import check_time_index, non_decreasing
 
@@ -85,7 +86,6 @@ class RollingSpec(Model):
 # sums, its NaN and min_periods rules). Without them (another pandas), the same windows
 # go through pandas' public API with a custom indexer.
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, int], np.ndarray]
-_add = np.add.reduce
 
 
 def prepared(fn: str, values: np.ndarray) -> np.ndarray:
@@ -95,7 +95,7 @@ def prepared(fn: str, values: np.ndarray) -> np.ndarray:
     if fn == "count":
         return (~np.isnan(values)).astype(np.float64)
     values = np.ascontiguousarray(values, dtype=np.float64)
-    total = float(_add(values))
+    total = float_sum(values)
     if total - total == 0.0:  # a finite sum: no infinity among them (nor a NaN)
         return values
     inf = np.isinf(values)

@@ -173,3 +173,24 @@ def test_resample_every_numeric_column_and_whole() -> None:
          lambda d: d.groupby(d.index.floor("15s"))[["temperature", "humidity", "hits"]].mean())
     step = chain({"resample": {"every": "15s", "agg": "mean"}})[0]
     assert_same(step.update(Delta.whole(df)).result, expected)
+
+
+@pytest.mark.parametrize("how", ["1", "7", "mixed"])
+def test_infinities_arriving_and_leaving(how: str) -> None:
+    """An infinity makes its group's sum and mean infinite (both signs: NaN) and its std
+    and var NaN, as in pandas, and only while it is in the window: once it has left, the
+    results are finite again (a running sum cannot subtract an infinity)."""
+    df = frame(200, seed=12)
+    df.iloc[[40, 41, 90], df.columns.get_loc("humidity")] = [np.inf, -np.inf, np.inf]
+    agg = {"humidity": ["count", "sum", "mean", "std", "var", "max"]}
+    feed(chain({"window": 25}, {"groupby": {"by": "room", "agg": agg}}), chunks(df, how),
+         lambda d: pandas_agg(d.iloc[-25:], "room", agg))
+    feed(chain({"window": 25}, {"aggregate": agg}), chunks(df, how),
+         lambda d: one_row(d.iloc[-25:], agg))
+    # the last window has none: every result finite, whatever was subtracted before
+    last = chain({"window": 25}, {"aggregate": agg})
+    for part in chunks(df, how):
+        out = Delta.rows(part)
+        for step in last:
+            out = step.update(out)
+    assert np.isfinite(out.result.to_numpy(dtype=float)).all()
