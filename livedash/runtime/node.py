@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..delta import Delta
 from ..plugins import Step
+from ..steps.fused import fuse
 from ..steps.rowqueue import RowQueue
 from .retained import Retained
 
@@ -27,7 +28,7 @@ class Node:
                  whole: bool = False, limit: int | None = 1000):
         self.name = name
         self.lock = lock
-        self.steps = list(steps)
+        self.steps = fuse(list(steps))  # a window and the step after it run as one
         self.whole = whole
         # ``limit`` bounds an unbounded stream's history; a windowed result is bounded by
         # its window and must be kept whole, or removals would drop the wrong rows.

@@ -1,0 +1,193 @@
+"""A ``window`` and the step after it run as one, where a batch allows it.
+
+A pipeline's commonest shape is a window and one step over it. Run one after the other,
+each batch makes a delta between them, reads the rows leaving the window once more, and
+checks everything a general step must check; that costs more than the arithmetic
+itself. :func:`fuse` pairs such steps, and each pair takes a short way for the batches
+that need nothing else and the general way, through the two steps as written, for all
+others. Both ways read and change the very same state (the window's rows, the
+aggregate's sums, the rolling's tail), so a batch can go either way at any time and the
+result is exactly what the two steps give.
+
+The short ways:
+
+* ``window`` then ``aggregate`` of ``count``, ``sum`` or ``mean`` of float columns:
+  new rows in time order (a count window: any), no rows removed upstream, no missing or
+  infinite value among the rows coming or going.
+* ``window`` then ``rolling`` over a row count: no rows removed upstream, the window
+  holding at least the rolling's rows, and new rows in time order (a count window: any).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..delta import Delta
+from ..rows import Rows
+from .aggregate import AggregateStep
+from .groupstate import float_sum
+from .rolling import RollingStep
+from .rowqueue import RowQueue
+from .window import WindowStep, non_decreasing
+
+_add = np.add.reduce
+_F8 = np.dtype(np.float64)
+_NAT = np.iinfo(np.int64).min
+
+
+def fuse(steps: list[Any]) -> list[Any]:
+    """``steps`` with each window followed by a step it can run with joined into one."""
+    out: list[Any] = []
+    i = 0
+    while i < len(steps):
+        step, after = steps[i], steps[i + 1] if i + 1 < len(steps) else None
+        if type(step) is WindowStep and type(after) is AggregateStep:
+            out.append(WindowAggregate(step, after))
+            i += 2
+        elif type(step) is WindowStep and type(after) is RollingStep and not after.by_time:
+            out.append(WindowRolling(step, after))
+            i += 2
+        else:
+            out.append(step)
+            i += 1
+    return out
+
+
+def _float_sum(rows: Rows, name: str) -> float | None:
+    """The sum of float column ``name`` when no value is missing or infinite, else None."""
+    values = rows.column(name)
+    if type(values) is not np.ndarray or values.dtype != _F8:
+        return None
+    total = float_sum(values)
+    return total if total - total == 0.0 else None
+
+
+def admit(window: WindowStep, added: Rows) -> tuple[Rows, Rows] | None:
+    """``added`` into the window, as :meth:`WindowStep.update` takes it: the rows kept
+    and the rows that left; or None, with nothing changed, when the batch needs the
+    general way (rows out of time order)."""
+    rows = window.rows
+    n = len(added)
+    if not window.span:
+        kept = added[n - window.size:] if n > window.size else added
+        rows.append(kept)
+        window.n_in += n
+        excess = len(rows) - window.size
+        return kept, rows.pop_front(excess) if excess > 0 else added.none()
+    if not window.ordered or not added.is_time:
+        return None
+    times = added.index_i8
+    first, newest = int(times[0]), int(times[-1])
+    if first == _NAT or first < window.last or not non_decreasing(times):
+        return None
+    if window.newest is not None and newest < window.newest:
+        newest = window.newest
+    window.newest = newest
+    window.n_in += n
+    cutoff = newest - window.span
+    gone = rows.pop_front(window._expired_front(cutoff)) if len(rows) else added.none()
+    if first <= cutoff:  # the oldest new rows are outside the window at once
+        start = int(times.searchsorted(cutoff, side="right"))
+        added, times = added[start:], times[start:]
+        if not len(added):
+            return added, gone
+    if not len(rows):
+        window.last = _NAT
+    rows.append(added)
+    window.last = int(times[-1])
+    return added, gone
+
+
+class WindowAggregate:
+    """``window`` then ``aggregate`` (see the module's notes)."""
+
+    def __init__(self, window: WindowStep, aggregate: AggregateStep):
+        self.window = window
+        self.aggregate = aggregate
+        self._columns: list[Any] | None = None  # the aggregate's column states, when plain
+        self.short = 0  # batches that took the short way
+
+    def _general(self, delta: Delta) -> Delta:
+        out = self.aggregate.update(self.window.update(delta))
+        self._columns = self._plain()
+        return out
+
+    def _plain(self) -> list[Any] | None:
+        """The aggregate's column states when count and sums of floats are all it keeps."""
+        agg = self.aggregate
+        state = agg.state
+        if state is None or state.ring is not None or len(state.rows) != 1 or \
+                agg.template is None or agg._live is None:
+            return None
+        columns = list(state.columns.values())
+        if not all(c.plain and c.numeric and c.shift is not None for c in columns):
+            return None
+        return columns
+
+    def update(self, delta: Delta) -> Delta:
+        columns = self._columns
+        added = delta.added_rows
+        if columns is None or added is None or delta.result_rows is not None or \
+                len(delta.removed_rows) or not len(added):
+            return self._general(delta)
+        moved = admit(self.window, added)
+        if moved is None:
+            return self._general(delta)
+        kept, gone = moved
+        agg = self.aggregate
+        totals = []
+        for rows in (gone, kept):
+            if len(rows):
+                for col in columns:
+                    total = _float_sum(rows, col.name)
+                    if total is None:  # the window moved: the aggregate takes its rows
+                        return agg.update(Delta(kept, gone))
+                    totals.append(total)
+        # as GroupState.shift_one: the rows that left out of the sums, the new ones in
+        state = agg.state
+        i = 0
+        for rows, sign in ((gone, -1.0), (kept, 1.0)):
+            n = len(rows)
+            if n:
+                for col in columns:  # as ColumnState.add_one
+                    col.present[0] += sign * n
+                    if "sum" in col.arrays:
+                        col.arrays["sum"][0] += sign * (totals[i] - n * col.shift)
+                    i += 1
+        state.rows[0] += len(kept) - len(gone)
+        if len(gone):
+            state.removed_any = True
+        self.short += 1
+        return Delta.whole(agg._output(state))
+
+
+class WindowRolling:
+    """``window`` then ``rolling`` over a row count (see the module's notes)."""
+
+    def __init__(self, window: WindowStep, rolling: RollingStep):
+        self.window = window
+        self.rolling = rolling
+        self.short = 0  # batches that took the short way
+
+    def output_rows(self) -> RowQueue:
+        return self.rolling.output_rows()
+
+    def update(self, delta: Delta) -> Delta:
+        rolling = self.rolling
+        added = delta.added_rows
+        if rolling.functions is None or added is None or delta.result_rows is not None \
+                or len(delta.removed_rows) or not len(added):
+            return rolling.update(self.window.update(delta))
+        moved = admit(self.window, added)
+        if moved is None:
+            return rolling.update(self.window.update(delta))
+        # as RollingStep.update with the window's rows delta: the oldest rows left
+        kept, gone = moved
+        k = len(gone)
+        out_gone = rolling._drop_oldest(gone) if k else None
+        rolling.n_in += len(kept) - k
+        new = rolling._admit(kept)
+        self.short += 1
+        return Delta.rows(new, out_gone if out_gone is not None and len(out_gone.columns)
+                          else new.none())
