@@ -39,6 +39,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--wire-rows", help="wire: view sizes, e.g. 1000,10000")
     p.add_argument("--batches", help="aggregation: batch sizes, e.g. 10,100,1000")
     p.add_argument("--budget", type=float, help="aggregation: timed seconds per contender")
+    p.add_argument("--steps", help="aggregation: step kinds, e.g. aggregate,rolling")
     p.add_argument("--keep-up", help="aggregation: step kinds of the keep-up check")
     p.add_argument("--sessions", type=int, help="sessions: how many to open and close")
     p.add_argument("--parts", help="sessions: idle,churn,memory")
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         cfg.batches = ints(args.batches)
     if args.budget is not None:
         cfg.agg_budget = args.budget
+    if args.steps:
+        cfg.agg_kinds = words(args.steps)
     if args.keep_up:
         cfg.keep_up_kinds = words(args.keep_up)
     if args.sessions is not None:

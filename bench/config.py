@@ -20,6 +20,8 @@ class Config:
     batches: tuple[int, ...] = (10, 100, 1000)
     agg_budget: float = 0.5
     """Seconds of timed batches per contender, step and batch size."""
+    agg_kinds: tuple[str, ...] | None = None
+    """Step kinds of the aggregation tables (None: all)."""
     keep_up_kinds: tuple[str, ...] | None = None
     """Step kinds of the 600,000-row keep-up check (None: all)."""
     wire_kinds: tuple[str, ...] | None = None
