@@ -12,7 +12,10 @@ Output columns: a single function keeps the column's name (``temperature``); a l
 gives ``<column>_<function>`` (``temperature_mean``). "Numeric" means numbers, not
 true/false: a boolean column is aggregated only when the mapping names it. ``count``,
 ``first`` and ``last`` work on any column, the others need numbers. ``first`` and
-``last`` skip missing values, ``std`` and ``var`` use ``ddof=1``, as pandas does.
+``last`` skip missing values, ``std`` and ``var`` use ``ddof=1``, as pandas does. An
+infinite value makes its group's ``sum`` and ``mean`` infinite (``inf`` and ``-inf``
+together: missing) and its ``std`` and ``var`` missing, as in pandas, for as long as
+it is among the rows aggregated (for example, inside a ``window``).
 
 ``ohlc`` (``resample`` only) gives four columns ``open``, ``high``, ``low``, ``close``
 (first, max, min, last); they are prefixed ``<column>_`` when more than one column is
