@@ -11,11 +11,11 @@ result is exactly what the two steps give.
 
 The short ways:
 
-* ``window`` then ``aggregate`` of ``count``, ``sum`` or ``mean`` of float columns:
-  new rows in time order (a count window: any), no rows removed upstream, no missing or
-  infinite value among the rows coming or going.
-* ``window`` then ``rolling`` over a row count: no rows removed upstream, the window
-  holding at least the rolling's rows, and new rows in time order (a count window: any).
+* ``window`` then ``aggregate`` of ``count``, ``sum`` or ``mean`` of numbers: new rows
+  in time order (a count window: any), no rows removed upstream, no missing or infinite
+  value among the rows coming or going.
+* ``window`` then ``rolling`` over a row count: new rows in time order (a count window:
+  any) and no rows removed upstream.
 """
 from __future__ import annotations
 
@@ -26,13 +26,10 @@ import numpy as np
 from ..delta import Delta
 from ..rows import Rows
 from .aggregate import AggregateStep
-from .groupstate import float_sum
 from .rolling import RollingStep
 from .rowqueue import RowQueue
 from .window import WindowStep, non_decreasing
 
-_add = np.add.reduce
-_F8 = np.dtype(np.float64)
 _NAT = np.iinfo(np.int64).min
 
 
@@ -52,15 +49,6 @@ def fuse(steps: list[Any]) -> list[Any]:
             out.append(step)
             i += 1
     return out
-
-
-def _float_sum(rows: Rows, name: str) -> float | None:
-    """The sum of float column ``name`` when no value is missing or infinite, else None."""
-    values = rows.column(name)
-    if type(values) is not np.ndarray or values.dtype != _F8:
-        return None
-    total = float_sum(values)
-    return total if total - total == 0.0 else None
 
 
 def admit(window: WindowStep, added: Rows) -> tuple[Rows, Rows] | None:
@@ -105,59 +93,27 @@ class WindowAggregate:
     def __init__(self, window: WindowStep, aggregate: AggregateStep):
         self.window = window
         self.aggregate = aggregate
-        self._columns: list[Any] | None = None  # the aggregate's column states, when plain
         self.short = 0  # batches that took the short way
 
     def _general(self, delta: Delta) -> Delta:
-        out = self.aggregate.update(self.window.update(delta))
-        self._columns = self._plain()
-        return out
-
-    def _plain(self) -> list[Any] | None:
-        """The aggregate's column states when count and sums of floats are all it keeps."""
-        agg = self.aggregate
-        state = agg.state
-        if state is None or state.ring is not None or len(state.rows) != 1 or \
-                agg.template is None or agg._live is None:
-            return None
-        columns = list(state.columns.values())
-        if not all(c.plain and c.numeric and c.shift is not None for c in columns):
-            return None
-        return columns
+        return self.aggregate.update(self.window.update(delta))
 
     def update(self, delta: Delta) -> Delta:
-        columns = self._columns
+        agg = self.aggregate
+        state = agg.state
         added = delta.added_rows
-        if columns is None or added is None or delta.result_rows is not None or \
-                len(delta.removed_rows) or not len(added):
+        # as GroupedStep.update's one-group way: set up, and nothing to hold per row
+        if state is None or state.ring is not None or len(state.rows) != 1 or \
+                agg.template is None or added is None or delta.result_rows is not None \
+                or len(delta.removed_rows) or not len(added):
             return self._general(delta)
         moved = admit(self.window, added)
         if moved is None:
             return self._general(delta)
         kept, gone = moved
-        agg = self.aggregate
-        totals = []
-        for rows in (gone, kept):
-            if len(rows):
-                for col in columns:
-                    total = _float_sum(rows, col.name)
-                    if total is None:  # the window moved: the aggregate takes its rows
-                        return agg.update(Delta(kept, gone))
-                    totals.append(total)
-        # as GroupState.shift_one: the rows that left out of the sums, the new ones in
-        state = agg.state
-        i = 0
-        for rows, sign in ((gone, -1.0), (kept, 1.0)):
-            n = len(rows)
-            if n:
-                for col in columns:  # as ColumnState.add_one
-                    col.present[0] += sign * n
-                    if "sum" in col.arrays:
-                        col.arrays["sum"][0] += sign * (totals[i] - n * col.shift)
-                    i += 1
-        state.rows[0] += len(kept) - len(gone)
-        if len(gone):
-            state.removed_any = True
+        if not state.shift_one(kept, gone):  # a missing value: the aggregate's general way
+            return agg.update(Delta(kept, gone))
+        state.refresh()
         self.short += 1
         return Delta.whole(agg._output(state))
 
