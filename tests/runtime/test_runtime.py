@@ -187,6 +187,8 @@ def test_a_feed_catches_up_with_rows_that_arrived_before_it_connected(runtime, r
     [{"window": 25}],
     [{"window": "2s"}],
     [{"window": 25}, {"rolling": {"window": 4, "agg": {"value": "mean"}}}],
+    [{"window": "2s"}, {"rolling": {"window": 4, "agg": {"value": "mean"}}}],
+    [{"window": 25}, {"aggregate": {"value": ["mean", "count"]}}],
     [{"filter": "value > 0"}, {"window": 25}],
 ])
 def test_a_node_ending_in_a_window_or_rolling_reports_what_a_viewer_has_applied(steps):
