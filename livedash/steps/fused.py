@@ -21,16 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ..delta import Delta
-from ..rows import Rows
 from .aggregate import AggregateStep
 from .rolling import RollingStep
 from .rowqueue import RowQueue
-from .window import WindowStep, non_decreasing
-
-_NAT = np.iinfo(np.int64).min
+from .window import WindowStep
 
 
 def fuse(steps: list[Any]) -> list[Any]:
@@ -49,42 +44,6 @@ def fuse(steps: list[Any]) -> list[Any]:
             out.append(step)
             i += 1
     return out
-
-
-def admit(window: WindowStep, added: Rows) -> tuple[Rows, Rows] | None:
-    """``added`` into the window, as :meth:`WindowStep.update` takes it: the rows kept
-    and the rows that left; or None, with nothing changed, when the batch needs the
-    general way (rows out of time order)."""
-    rows = window.rows
-    n = len(added)
-    if not window.span:
-        kept = added[n - window.size:] if n > window.size else added
-        rows.append(kept)
-        window.n_in += n
-        excess = len(rows) - window.size
-        return kept, rows.pop_front(excess) if excess > 0 else added.none()
-    if not window.ordered or not added.is_time:
-        return None
-    times = added.index_i8
-    first, newest = int(times[0]), int(times[-1])
-    if first == _NAT or first < window.last or not non_decreasing(times):
-        return None
-    if window.newest is not None and newest < window.newest:
-        newest = window.newest
-    window.newest = newest
-    window.n_in += n
-    cutoff = newest - window.span
-    gone = rows.pop_front(window._expired_front(cutoff)) if len(rows) else added.none()
-    if first <= cutoff:  # the oldest new rows are outside the window at once
-        start = int(times.searchsorted(cutoff, side="right"))
-        added, times = added[start:], times[start:]
-        if not len(added):
-            return added, gone
-    if not len(rows):
-        window.last = _NAT
-    rows.append(added)
-    window.last = int(times[-1])
-    return added, gone
 
 
 class WindowAggregate:
@@ -107,7 +66,7 @@ class WindowAggregate:
                 agg.template is None or added is None or delta.result_rows is not None \
                 or len(delta.removed_rows) or not len(added):
             return self._general(delta)
-        moved = admit(self.window, added)
+        moved = self.window.in_order(added)
         if moved is None:
             return self._general(delta)
         kept, gone = moved
@@ -135,7 +94,7 @@ class WindowRolling:
         if rolling.functions is None or added is None or delta.result_rows is not None \
                 or len(delta.removed_rows) or not len(added):
             return rolling.update(self.window.update(delta))
-        moved = admit(self.window, added)
+        moved = self.window.in_order(added)
         if moved is None:
             return rolling.update(self.window.update(delta))
         # as RollingStep.update with the window's rows delta: the oldest rows left

@@ -138,6 +138,10 @@ class WindowStep:
             return Delta.whole(self._whole(delta.result_rows))
         added, removed = delta.added_rows, delta.removed_rows
         assert added is not None and removed is not None
+        if delta.result_rows is None and not len(removed) and len(added):
+            moved = self.in_order(added)  # the usual batch
+            if moved is not None:
+                return Delta.rows(*moved)
         gone: list[Rows] = []
         in_order = True  # the rows leaving are the oldest held ones
         if len(removed):
@@ -162,6 +166,41 @@ class WindowStep:
         out_removed = Rows.concat(pieces) if len(pieces) > 1 else \
             pieces[0] if pieces else added.none()
         return Delta.rows(kept, out_removed, None if in_order else self.rows.rows())
+
+    def in_order(self, added: Rows) -> tuple[Rows, Rows] | None:
+        """New rows, with none removed upstream, into the window when that is simple (a row
+        count; or rows in time order, none older than the held ones): the rows kept and
+        the rows that left, the oldest. None, with nothing changed, otherwise."""
+        rows = self.rows
+        n = len(added)
+        if not self.span:
+            kept = added[n - self.size:] if n > self.size else added
+            rows.append(kept)
+            self.n_in += n
+            excess = len(rows) - self.size
+            return kept, rows.pop_front(excess) if excess > 0 else added.none()
+        if not self.ordered or not added.is_time:
+            return None
+        times = added.index_i8
+        first, newest = int(times[0]), int(times[-1])
+        if first == _NAT or first < self.last or not non_decreasing(times):
+            return None
+        if self.newest is not None and newest < self.newest:
+            newest = self.newest
+        self.newest = newest
+        self.n_in += n
+        cutoff = newest - self.span
+        gone = rows.pop_front(self._expired_front(cutoff)) if len(rows) else added.none()
+        if first <= cutoff:  # the oldest new rows are outside the window at once
+            start = int(times.searchsorted(cutoff, side="right"))
+            added, times = added[start:], times[start:]
+            if not len(added):
+                return added, gone
+        if not len(rows):
+            self.last = _NAT
+        rows.append(added)
+        self.last = int(times[-1])
+        return added, gone
 
     def _held_among_oldest(self, removed: Rows) -> int:
         """How many of the input's oldest rows, now removed, this window holds."""
