@@ -58,19 +58,14 @@ class WindowAggregate:
         return self.aggregate.update(self.window.update(delta))
 
     def update(self, delta: Delta) -> Delta:
-        agg = self.aggregate
-        state = agg.state
-        added = delta.added_rows
-        # as GroupedStep.update's one-group way: set up, and nothing to hold per row
-        if state is None or state.ring is not None or len(state.rows) != 1 or \
-                agg.template is None or added is None or delta.result_rows is not None \
-                or len(delta.removed_rows) or not len(added):
-            return self._general(delta)
-        moved = self.window.in_order(added)
+        moved = self.window.in_order(delta)
         if moved is None:
             return self._general(delta)
         kept, gone = moved
-        if not state.shift_one(kept, gone):  # a missing value: the aggregate's general way
+        agg = self.aggregate
+        state = agg.state
+        # as GroupedStep.update's one-group way, else the aggregate's general way
+        if state is None or agg.template is None or not state.shift_one(kept, gone):
             return agg.update(Delta(kept, gone))
         state.refresh()
         self.short += 1
@@ -90,11 +85,7 @@ class WindowRolling:
 
     def update(self, delta: Delta) -> Delta:
         rolling = self.rolling
-        added = delta.added_rows
-        if rolling.functions is None or added is None or delta.result_rows is not None \
-                or len(delta.removed_rows) or not len(added):
-            return rolling.update(self.window.update(delta))
-        moved = self.window.in_order(added)
+        moved = self.window.in_order(delta) if rolling.functions is not None else None
         if moved is None:
             return rolling.update(self.window.update(delta))
         # as RollingStep.update with the window's rows delta: the oldest rows left

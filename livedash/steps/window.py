@@ -136,12 +136,11 @@ class WindowStep:
         if not delta.is_rows:
             assert delta.result_rows is not None
             return Delta.whole(self._whole(delta.result_rows))
+        moved = self.in_order(delta)  # the usual batch
+        if moved is not None:
+            return Delta.rows(*moved)
         added, removed = delta.added_rows, delta.removed_rows
         assert added is not None and removed is not None
-        if delta.result_rows is None and not len(removed) and len(added):
-            moved = self.in_order(added)  # the usual batch
-            if moved is not None:
-                return Delta.rows(*moved)
         gone: list[Rows] = []
         in_order = True  # the rows leaving are the oldest held ones
         if len(removed):
@@ -167,10 +166,15 @@ class WindowStep:
             pieces[0] if pieces else added.none()
         return Delta.rows(kept, out_removed, None if in_order else self.rows.rows())
 
-    def in_order(self, added: Rows) -> tuple[Rows, Rows] | None:
-        """New rows, with none removed upstream, into the window when that is simple (a row
-        count; or rows in time order, none older than the held ones): the rows kept and
-        the rows that left, the oldest. None, with nothing changed, otherwise."""
+    def in_order(self, delta: Delta) -> tuple[Rows, Rows] | None:
+        """A rows delta of new rows, none removed upstream, into the window when that is
+        simple (a row count; or rows in time order, none older than the held ones): the
+        rows kept and the rows that left, the oldest. None, with nothing changed,
+        otherwise."""
+        added = delta.added_rows
+        if added is None or delta.result_rows is not None or len(delta.removed_rows) \
+                or not len(added):
+            return None
         rows = self.rows
         n = len(added)
         if not self.span:
