@@ -95,7 +95,7 @@ class Rows:
     """
 
     __slots__ = ("_frame", "_names", "_arrays", "_index", "_index_name", "_length",
-                 "_i8", "_base", "_parts", "_cols", "_set")
+                 "_i8", "_base", "_parts", "_cols", "_set", "_memo")
 
     def __init__(self, index: Array, names: Sequence[Any], arrays: Sequence[Array],
                  index_name: Any = None):
@@ -111,12 +111,13 @@ class Rows:
         self._parts: tuple[Rows, ...] | None = None
         self._cols: dict[Any, Array] | None = None  # columns read so far, when lazy
         self._set = False  # some column was set on these rows, not read from the base
+        self._memo: dict[Any, Any] | None = None  # see memo()
 
     @classmethod
     def _blank(cls, names: tuple[Any, ...], length: int) -> "Rows":
         rows = cls.__new__(cls)
         rows._frame = rows._arrays = rows._index = rows._i8 = None
-        rows._base = rows._parts = rows._cols = None
+        rows._base = rows._parts = rows._cols = rows._memo = None
         rows._set = False
         rows._names, rows._index_name, rows._length = names, None, length
         return rows
@@ -237,8 +238,20 @@ class Rows:
             self._i8 = (values if values.dtype == _M8NS else values.astype(_M8NS)).view("i8")
         return self._i8
 
+    def memo(self) -> dict[Any, Any]:
+        """A place for what is computed from these rows alone, kept with them: rows never
+        change, so it stays right (the sum of a column, taken as rows enter a window, is
+        the sum to take out when they leave)."""
+        memo = self._memo
+        if memo is None:
+            memo = self._memo = {}
+        return memo
+
     def column(self, name: Any) -> Array:
         """One column's array (raises ``KeyError`` when there is no such column)."""
+        cols = self._cols
+        if cols is not None and name in cols:  # read before
+            return cols[name]
         if name not in self._names:
             raise KeyError(name)
         if self._arrays is not None:

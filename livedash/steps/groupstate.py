@@ -50,6 +50,16 @@ def float_sum(values: np.ndarray) -> float:
     return sum(values.tolist()) if len(values) <= 32 else float(_add(values))
 
 
+def column_sum(rows: Rows, name: str) -> float:
+    """:func:`float_sum` of numeric column ``name`` of ``rows`` (NaN when a value is
+    missing), taken once per rows: rows leaving a window were summed when they came."""
+    memo = rows.memo()
+    total = memo.get(("sum", name))
+    if total is None:
+        total = memo["sum", name] = float_sum(values_of(rows, name, True))
+    return total
+
+
 def _present(values: np.ndarray) -> np.ndarray:
     return ~np.isnan(values) if values.dtype.kind == "f" else ~pd.isna(values)
 
@@ -166,30 +176,23 @@ class ColumnState:
         finite = ~inf
         return c[finite], d[finite]
 
-    def one_sum(self, values: np.ndarray) -> float | None:
-        """The sum of ``values`` when one group's count and sums can take them at once
-        (count, sum and mean only, no value missing), else None: the general way."""
-        if not self.plain or values.dtype.kind != "f" or not len(values):
-            return None
-        total = float_sum(values)
-        return total if total - total == 0.0 else None  # NaN (missing) or infinite: not here
-
-    def add_one(self, total: float, values: np.ndarray, sign: float) -> None:
-        """``values`` (whose sum is ``total``, see :meth:`one_sum`) in (sign 1) or out
-        (sign -1) of the one group."""
-        n = len(values)
-        if self.shift is None:
-            self.shift = float(values[0])
+    def add_one(self, total: float, n: int, sign: float) -> None:
+        """``n`` values whose sum is ``total`` (finite; ``shift`` set) in (sign 1) or out
+        (sign -1) of the one group (count, sum and mean only: ``plain``)."""
         self.present[0] += sign * n
         if "sum" in self.arrays:
             self.arrays["sum"][0] += sign * (total - n * self.shift)
 
     def _one(self, values: np.ndarray, sign: float) -> bool:
         """One group, count and sums only, no value missing: update with one sum."""
-        total = self.one_sum(values)
-        if total is None:
+        if not self.plain or values.dtype.kind != "f" or not len(values):
             return False
-        self.add_one(total, values, sign)
+        total = float_sum(values)
+        if total - total != 0.0:  # NaN (missing) or infinite: not here
+            return False
+        if self.shift is None:
+            self.shift = float(values[0])
+        self.add_one(total, len(values), sign)
         return True
 
     def add(self, codes: np.ndarray, values: np.ndarray, size: int,
@@ -443,18 +446,24 @@ class GroupState:
         if self.ring is not None or len(self.rows) != 1:
             return False
         sums = []
+        n_out, n_in = len(removed), len(added)
         for name, col in self.columns.items():
-            for rows, sign in ((removed, -1.0), (added, 1.0)):
-                if len(rows):
-                    values = values_of(rows, name, col.numeric)
-                    total = col.one_sum(values)
-                    if total is None:
-                        return False
-                    sums.append((col, total, values, sign))
-        for col, total, values, sign in sums:
-            col.add_one(total, values, sign)
-        self.rows[0] += len(added) - len(removed)
-        if len(removed):
+            if not col.plain:
+                return False
+            total_out = column_sum(removed, name) if n_out else 0.0
+            total_in = column_sum(added, name) if n_in else 0.0
+            if total_out - total_out != 0.0 or total_in - total_in != 0.0:
+                return False  # NaN (missing) or infinite: not here
+            sums.append((col, name, total_out, total_in))
+        for col, name, total_out, total_in in sums:
+            if col.shift is None:
+                col.shift = float(values_of(removed if n_out else added, name, True)[0])
+            if n_out:
+                col.add_one(total_out, n_out, -1.0)
+            if n_in:
+                col.add_one(total_in, n_in, 1.0)
+        self.rows[0] += n_in - n_out
+        if n_out:
             self.removed_any = self.emptied = True
         return True
 
