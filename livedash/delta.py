@@ -61,8 +61,12 @@ class Delta:
     @classmethod
     def rows(cls, added: Part, removed: Part | None = None,
              result: Part | None = None) -> "Delta":
-        added_rows = Rows.of(added)
-        return cls(added_rows, added_rows.none() if removed is None else removed, result)
+        # made field by field: a source makes one every batch
+        delta = cls.__new__(cls)
+        delta.added_rows = added_rows = Rows.of(added)
+        delta.removed_rows = added_rows.none() if removed is None else _rows(removed)
+        delta.result_rows = None if result is None else _rows(result)
+        return delta
 
     @classmethod
     def whole(cls, result: Part) -> "Delta":

@@ -38,7 +38,8 @@ _M8NS = np.dtype("M8[ns]")
 
 def _names_of(columns: pd.Index) -> tuple[Any, ...]:
     """Column names as a tuple of Python objects, as ``columns.tolist()`` gives them."""
-    data = getattr(columns._values, "_ndarray", columns._values)  # str/object: no copy
+    values = columns._values
+    data = getattr(values, "_ndarray", values)  # str/object: no copy
     if isinstance(data, np.ndarray) and data.dtype == object:
         return tuple(data.tolist())
     return tuple(columns.tolist())
@@ -127,7 +128,7 @@ class Rows:
         """``frame`` as rows; the frame itself is what :attr:`frame` gives back."""
         if isinstance(frame, Rows):
             return frame
-        rows = cls._blank(_names_of(frame.columns), len(frame))
+        rows = cls._blank(_names_of(frame.columns), len(frame.index))
         rows._frame = frame
         return rows
 

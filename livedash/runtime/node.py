@@ -66,33 +66,38 @@ class Node:
                 self.error = f"{type(exc).__name__}: {exc}"
                 return
             self.error = None
-            self.publish(delta)
+            self._publish(delta)
 
     def publish(self, delta: Delta) -> None:
+        """Take ``delta`` as this node's change (a source's tick) and pass it on."""
         with self.lock:
-            if delta.empty:
-                return
-            self.whole = not delta.is_rows
-            if self._lent is not None:
-                pass  # the last step's own rows are the result
-            elif delta.result_rows is not None:
-                self.retained.replace(delta.result_rows)
-            else:
-                added, removed = delta.added_rows, delta.removed_rows
-                assert added is not None and removed is not None
-                excess = len(removed) - len(self.retained)
-                self.retained.drop_front(len(removed))
-                self.retained.append(added[excess:] if excess > 0 else added)
-            if delta.added_rows is not None:
-                self.rows_total += len(delta.added_rows)
-            else:
-                assert delta.result_rows is not None
-                self.rows_total = len(delta.result_rows)
-            self.version += 1
-            for child in self.children:
-                child.feed(delta)
-            for listener in list(self._listeners.values()):
-                listener(self, delta)
+            self._publish(delta)
+
+    def _publish(self, delta: Delta) -> None:
+        """As :meth:`publish`, the lock held."""
+        if delta.empty:
+            return
+        self.whole = not delta.is_rows
+        if self._lent is not None:
+            pass  # the last step's own rows are the result
+        elif delta.result_rows is not None:
+            self.retained.replace(delta.result_rows)
+        else:
+            added, removed = delta.added_rows, delta.removed_rows
+            assert added is not None and removed is not None
+            excess = len(removed) - len(self.retained)
+            self.retained.drop_front(len(removed))
+            self.retained.append(added[excess:] if excess > 0 else added)
+        if delta.added_rows is not None:
+            self.rows_total += len(delta.added_rows)
+        else:
+            assert delta.result_rows is not None
+            self.rows_total = len(delta.result_rows)
+        self.version += 1
+        for child in self.children:
+            child.feed(delta)
+        for listener in list(self._listeners.values()):
+            listener(self, delta)
 
     # -- listeners --------------------------------------------------------------------
     def listen(self, listener: Listener) -> Callable[[], None]:
