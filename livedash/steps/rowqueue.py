@@ -14,11 +14,15 @@ class RowQueue:
     """Rows held in pieces (the batches as they came), so that appending a batch or
     dropping the oldest rows costs the size of the change, not the size of the whole."""
 
-    def __init__(self) -> None:
+    def __init__(self, stamped: bool = False) -> None:
         self._chunks: deque[Rows] = deque()
         self._len = 0
         self._schema: Rows | None = None  # rows with the columns, for "no rows" answers
         self._empty: Rows | None = None   # made from it when asked
+        # stamped (rows indexed by time): each piece's first and last index value (int64
+        # ns), as Python ints, so that a time window finds the rows to expire without
+        # reading pieces that came long ago (and have left the CPU's caches)
+        self._stamps: deque[tuple[int, int]] | None = deque() if stamped else None
 
     def __len__(self) -> int:
         return self._len
@@ -37,10 +41,15 @@ class RowQueue:
         if len(rows):
             self._chunks.append(rows)
             self._len += len(rows)
+            if self._stamps is not None:
+                times = rows.index_i8
+                self._stamps.append((int(times[0]), int(times[-1])))
 
     def replace(self, rows: Rows) -> None:
         """Hold exactly ``rows`` from now on."""
         self._chunks.clear()
+        if self._stamps is not None:
+            self._stamps.clear()
         self._len = 0
         self._schema, self._empty = rows, None
         self.append(rows)
@@ -49,12 +58,20 @@ class RowQueue:
         """The pieces, oldest first (no copy: do not change the queue while iterating)."""
         return iter(self._chunks)
 
+    def stamped_chunks(self) -> Iterator[tuple[Rows, tuple[int, int]]]:
+        """The pieces with their first and last index values, oldest first (a stamped
+        queue only; no copy: do not change the queue while iterating)."""
+        assert self._stamps is not None
+        return zip(self._chunks, self._stamps)
+
     def rows(self) -> Rows:
         """All rows as one piece (kept as the single piece afterwards)."""
         if len(self._chunks) == 0:
             return self.empty()
         if len(self._chunks) > 1:
             self._chunks = deque([Rows.concat(list(self._chunks))])
+            if self._stamps is not None:
+                self._stamps = deque([(self._stamps[0][0], self._stamps[-1][1])])
         return self._chunks[0]
 
     def frame(self) -> pd.DataFrame:
@@ -69,9 +86,13 @@ class RowQueue:
                 taken.append(self._chunks.popleft())
                 n -= len(head)
                 self._len -= len(head)
+                if self._stamps is not None:
+                    self._stamps.popleft()
             else:
                 taken.append(head[:n])
                 self._chunks[0] = head[n:]
+                if self._stamps is not None:
+                    self._stamps[0] = (int(head.index_i8[n]), self._stamps[0][1])
                 self._len -= n
                 n = 0
         if not taken:

@@ -115,7 +115,7 @@ class WindowStep:
         self.size = spec.size
         self.span = int(spec.size.value) if isinstance(spec.size, pd.Timedelta) else 0
         self.label = f"window: {format_duration(spec.size)}" if self.span else "window"
-        self.rows = RowQueue()
+        self.rows = RowQueue(stamped=bool(self.span))
         self.n_in = 0          # rows in the input's result: count windows hold its tail
         self.newest: int | None = None  # newest index seen, ns
         self.ordered = True    # held index non-decreasing: expiry is a front drop
@@ -270,14 +270,15 @@ class WindowStep:
         return kept, in_order
 
     def _expired_front(self, cutoff: int) -> int:
-        """Rows at or before ``cutoff`` when the held index is sorted: a front run."""
+        """Rows at or before ``cutoff`` when the held index is sorted: a front run (only
+        the piece it ends in is read)."""
         n = 0
-        for chunk in self.rows.chunks():
-            times = chunk.index_i8
-            if times[-1] <= cutoff:
+        for chunk, (first, last) in self.rows.stamped_chunks():
+            if last <= cutoff:
                 n += len(chunk)
                 continue
-            n += int(times.searchsorted(cutoff, side="right"))
+            if first <= cutoff:
+                n += int(chunk.index_i8.searchsorted(cutoff, side="right"))
             break
         return n
 
