@@ -150,3 +150,32 @@ def test_what_is_fused() -> None:
         {"rolling": {"window": "2s", "agg": "sum"}}, {"window": 4}))]
     assert kinds == ["WindowAggregate", "WindowRolling", "WindowStep", "RollingStep",
                      "WindowStep"]
+
+
+@pytest.mark.parametrize("how", ["1", "3", "mixed"])
+def test_pipelines_sharing_the_source_rows(how: str) -> None:
+    """A source's rows go to every pipeline over it as the same objects, and a sum taken
+    from them is kept with them (Rows.memo): windows of other sizes, other functions,
+    missing values and integers all still give pandas' result, batch after batch."""
+    df = frame(240, seed=11)
+    pipelines = [
+        ([{"window": 5}, {"aggregate": {"humidity": "mean"}}], by_count(5)),
+        ([{"window": 7}, {"aggregate": {"humidity": ["count", "sum"]}}], by_count(7)),
+        ([{"window": "15s"}, {"aggregate": {"humidity": "sum", "hits": "mean"}}],
+         by_time("15s")),
+        ([{"window": 5}, {"aggregate": {"temperature": "mean"}}], by_count(5)),
+        ([{"window": 9}, {"aggregate": {"humidity": ["mean", "max"]}}], by_count(9)),
+    ]
+    chains = [fuse(chain(*steps)) for steps, _ in pipelines]
+    outs: list[pd.DataFrame | None] = [None] * len(chains)
+    so_far = df.iloc[:0]
+    for part in chunks(df, how):
+        source = Delta.rows(part)  # one delta, as a node passes it to its children
+        so_far = pd.concat([so_far, part])
+        for i, ((steps, cut), steps_) in enumerate(zip(pipelines, chains)):
+            delta = source
+            for step in steps_:
+                delta = step.update(delta)
+            outs[i] = apply(outs[i], delta)
+            assert_same(outs[i], one_row(cut(so_far), steps[1]["aggregate"]))
+    assert sum(getattr(s, "short", 0) for c in chains for s in c) > 0
