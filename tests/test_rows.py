@@ -168,3 +168,39 @@ def test_a_column_replaced_on_rows_survives_picks_and_leaves_the_frame_alone(pic
     one.column("value")  # a column read from the frame, cached, then replaced
     np.testing.assert_array_equal(one.assign("value", np.zeros(12)).column("value"), 0.0)
     np.testing.assert_array_equal(one.column("value"), df["value"].to_numpy())
+
+
+def test_a_stamped_queue_knows_each_pieces_first_and_last_time() -> None:
+    """What a time window's expiry reads instead of the pieces themselves: right after
+    appends, partial and whole drops from the front, joining, deleting and replacing."""
+    from livedash.steps.rowqueue import RowQueue
+
+    def batch(start: int, n: int) -> Rows:
+        index = pd.DatetimeIndex(np.datetime64("2026-01-01", "ns")
+                                 + np.arange(start, start + n).astype("timedelta64[s]"))
+        return Rows.of(pd.DataFrame({"v": np.arange(n, dtype=float)}, index=index))
+
+    def check(queue: RowQueue) -> None:
+        pieces = list(queue.stamped_chunks())
+        assert sum(len(chunk) for chunk, _ in pieces) == len(queue)
+        for chunk, stamps in pieces:
+            assert stamps == (int(chunk.index_i8[0]), int(chunk.index_i8[-1]))
+
+    queue = RowQueue(stamped=True)
+    for start, n in [(0, 4), (4, 3), (7, 5)]:
+        queue.append(batch(start, n))
+    check(queue)
+    queue.pop_front(2)   # part of the first piece
+    check(queue)
+    queue.pop_front(4)   # the rest of it and part of the second
+    check(queue)
+    queue.append(batch(12, 2))
+    queue.rows()         # joined into one piece
+    check(queue)
+    mask = np.zeros(len(queue), dtype=bool)
+    mask[[0, 3]] = True
+    queue.delete(mask)
+    check(queue)
+    queue.replace(batch(100, 3))
+    check(queue)
+    assert len(queue) == 3

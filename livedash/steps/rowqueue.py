@@ -54,10 +54,6 @@ class RowQueue:
         self._schema, self._empty = rows, None
         self.append(rows)
 
-    def chunks(self) -> Iterator[Rows]:
-        """The pieces, oldest first (no copy: do not change the queue while iterating)."""
-        return iter(self._chunks)
-
     def stamped_chunks(self) -> Iterator[tuple[Rows, tuple[int, int]]]:
         """The pieces with their first and last index values, oldest first (a stamped
         queue only; no copy: do not change the queue while iterating)."""
