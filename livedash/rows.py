@@ -225,10 +225,12 @@ class Rows:
     @property
     def index_i8(self) -> np.ndarray:
         """A time index as int64 nanoseconds (NaT is the smallest int64)."""
-        if self._i8 is None and self._base is not None:
+        if self._i8 is not None:
+            return self._i8
+        if self._base is not None:
             base, key = self._base
             self._i8 = _pick(base.index_i8, key)
-        elif self._i8 is None and self._parts is not None:
+        elif self._parts is not None:
             self._i8 = np.concatenate([p.index_i8 for p in self._parts])
         if self._i8 is None:
             values = self.index_array

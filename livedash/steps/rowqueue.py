@@ -35,15 +35,19 @@ class RowQueue:
             self._empty = self._schema.none()
         return self._empty
 
-    def append(self, rows: Rows) -> None:
+    def append(self, rows: Rows, stamps: tuple[int, int] | None = None) -> None:
+        """Add ``rows`` at the end (``stamps``: their first and last index values, when
+        the caller has them at hand)."""
         if self._schema is None or (not self._schema.names and rows.names):
             self._schema, self._empty = rows, None
         if len(rows):
             self._chunks.append(rows)
             self._len += len(rows)
             if self._stamps is not None:
-                times = rows.index_i8
-                self._stamps.append((int(times[0]), int(times[-1])))
+                if stamps is None:
+                    times = rows.index_i8
+                    stamps = (int(times[0]), int(times[-1]))
+                self._stamps.append(stamps)
 
     def replace(self, rows: Rows) -> None:
         """Hold exactly ``rows`` from now on."""

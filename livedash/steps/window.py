@@ -26,7 +26,6 @@ A whole input (an aggregate) gives a whole output: the same rule applied to that
 """
 from __future__ import annotations
 
-import operator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -100,7 +99,7 @@ def non_decreasing(times: np.ndarray) -> bool:
         return True
     if n <= 32:  # a few: compared as Python ints, without numpy's per-call costs
         values = times.tolist()
-        return all(map(operator.le, values, values[1:]))
+        return values == sorted(values)
     return bool((times[1:] >= times[:-1]).all())
 
 
@@ -186,11 +185,10 @@ class WindowStep:
         if not self.ordered or not added.is_time:
             return None
         times = added.index_i8
-        first, newest = int(times[0]), int(times[-1])
+        first, last = int(times[0]), int(times[-1])
         if first == _NAT or first < self.last or not non_decreasing(times):
             return None
-        if self.newest is not None and newest < self.newest:
-            newest = self.newest
+        newest = last if self.newest is None or last > self.newest else self.newest
         self.newest = newest
         self.n_in += n
         cutoff = newest - self.span
@@ -200,10 +198,9 @@ class WindowStep:
             added, times = added[start:], times[start:]
             if not len(added):
                 return added, gone
-        if not len(rows):
-            self.last = _NAT
-        rows.append(added)
-        self.last = int(times[-1])
+            first = int(times[0])
+        self.last = last
+        rows.append(added, (first, last))
         return added, gone
 
     def _held_among_oldest(self, removed: Rows) -> int:
