@@ -1,0 +1,85 @@
+"""Instructions a batch of benchmark 4 costs, counted by valgrind's callgrind.
+
+``python -m bench.instructions aggregate count 100`` feeds ``[window, step]`` as
+benchmark 4 does, counts the machine instructions spent feeding 300 batches (callgrind
+counts only between two switches, after the window is full), does the same with no
+batch, and prints the difference per batch. Unlike a time, the count does not move with
+the other tenants of a shared machine, so two versions of the code can be compared
+with one run each (``--root`` points at another checkout). It is not a benchmark of
+its own: it leaves out cache misses, which a time includes. Needs ``valgrind``
+(Debian: ``apt-get install valgrind``); each count takes about half a minute.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+
+
+def _switch(on: bool) -> None:
+    """Start or stop counting in this process (it runs under callgrind)."""
+    ctl = subprocess.Popen(["callgrind_control", "-i", "on" if on else "off", str(os.getpid())],
+                           stdout=subprocess.DEVNULL)
+    while ctl.poll() is None:
+        time.sleep(0.05)
+
+
+def _feed(kind_name: str, window_name: str, batch: int, batches: int) -> None:
+    from bench import aggregation as A
+    kind = next(k for k in A.KINDS if k.name == kind_name)
+    window = {"count": A.COUNT, "time": A.TIME}[window_name]
+    contender = A.Livedash(kind, window)
+    start = 0
+    while start < window.rows + 2000:
+        contender.feed(A.rows(start, 1000, window.spacing_ms))
+        start += 1000
+    pool = [A.rows(start + i * batch, batch, window.spacing_ms) for i in range(batches + 50)]
+    for part in pool[:50]:  # the window's pieces are the batch's size from here on
+        contender.feed(part)
+    _switch(True)
+    for part in pool[50:]:
+        contender.feed(part)
+    _switch(False)
+
+
+def count(root: Path, kind: str, window: str, batch: int, batches: int) -> int:
+    """Instructions callgrind counted while ``batches`` batches were fed."""
+    env = dict(os.environ, PYTHONPATH=str(root), LIVEDASH_COUNTING="1")
+    # this file feeds, whatever the checkout: ``root`` gives livedash and bench.aggregation
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
+         sys.executable, __file__, kind, window, str(batch), "--batches", str(batches)],
+        cwd=root, env=env, capture_output=True, text=True)
+    found = re.search(r"Collected : (\d+)", out.stderr)
+    if out.returncode or found is None:
+        raise SystemExit(f"counting failed in {root}:\n{out.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", help="a step kind of benchmark 4 (window, aggregate, ...)")
+    parser.add_argument("window", choices=["count", "time"],
+                        help="10,000 rows or 60 s in the window")
+    parser.add_argument("batch", type=int, help="rows a batch")
+    parser.add_argument("--batches", type=int, default=300)
+    parser.add_argument("--root", type=Path, default=HERE,
+                        help="the checkout whose livedash is counted")
+    args = parser.parse_args()
+    if os.environ.get("LIVEDASH_COUNTING"):
+        _feed(args.kind, args.window, args.batch, args.batches)
+        return
+    fed = count(args.root, args.kind, args.window, args.batch, args.batches)
+    idle = count(args.root, args.kind, args.window, args.batch, 0)
+    print(f"{args.kind} {args.window} {args.batch}: {(fed - idle) / args.batches:,.0f} "
+          f"instructions a batch ({args.root})")
+
+
+if __name__ == "__main__":
+    main()
