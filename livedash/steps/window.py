@@ -259,11 +259,11 @@ class WindowStep:
             if len(self.rows) == 0:
                 self.last = _NAT
             # out of order only if the rows kept are (a late row dropped at once is not)
-            if (not ascending and not non_decreasing(kept_times)) or \
-                    kept_times[0] < self.last:
+            first, last = int(kept_times[0]), int(kept_times[-1])
+            if first < self.last or (not ascending and not non_decreasing(kept_times)):
                 self.ordered = False
-            self.last = max(self.last, int(kept_times[-1]))
-            self.rows.append(kept)
+            self.last = max(self.last, last)
+            self.rows.append(kept, (first, last))
         return kept, in_order
 
     def _expired_front(self, cutoff: int) -> int:
