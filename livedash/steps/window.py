@@ -157,9 +157,8 @@ class WindowStep:
             kept, expired_in_order = self._admit_by_time(added, gone)
             in_order = in_order and expired_in_order
         else:
-            kept = added[-self.size:] if len(added) > self.size else added
-            self.rows.append(kept)
-            gone.append(self.rows.pop_front(max(0, len(self.rows) - self.size)))
+            kept, left = self._admit_by_count(added)
+            gone.append(left)
         pieces = [g for g in gone if len(g)]
         out_removed = Rows.concat(pieces) if len(pieces) > 1 else \
             pieces[0] if pieces else added.none()
@@ -177,11 +176,8 @@ class WindowStep:
         rows = self.rows
         n = len(added)
         if not self.span:
-            kept = added[n - self.size:] if n > self.size else added
-            rows.append(kept)
             self.n_in += n
-            excess = len(rows) - self.size
-            return kept, rows.pop_front(excess) if excess > 0 else added.none()
+            return self._admit_by_count(added)
         if not self.ordered or not added.is_time:
             return None
         times = added.index_i8
@@ -202,6 +198,14 @@ class WindowStep:
         self.last = last
         rows.append(added, (first, last))
         return added, gone
+
+    def _admit_by_count(self, added: Rows) -> tuple[Rows, Rows]:
+        """The newest rows into a row count window: the rows kept and the oldest, gone."""
+        n = len(added)
+        kept = added[n - self.size:] if n > self.size else added
+        self.rows.append(kept)
+        excess = len(self.rows) - self.size
+        return kept, self.rows.pop_front(excess) if excess > 0 else added.none()
 
     def _held_among_oldest(self, removed: Rows) -> int:
         """How many of the input's oldest rows, now removed, this window holds."""
