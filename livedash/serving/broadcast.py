@@ -13,7 +13,10 @@ events, encodes the columns of each distinct stream once for the whole burst (th
 rows in the same types give the same encoding, buffers included), and writes the
 message, in which only the data source's id differs from one session to the next. The
 message is the one Bokeh would write: same header, content and binary buffers, frame by
-frame. Whatever it does not take (any other event, and everything after one) is left to
+frame. Where the socket allows (tornado's own websocket, no compression), the frames are
+framed once per burst and a session's message goes out in one write: tornado writes
+each frame on its own (a task and a ``send`` call each; 7 frames for a line chart),
+which was half of a session's share of a tick. Whatever it does not take (any other event, and everything after one) is left to
 Panel, which sends it after, so the session sees its changes in the order they were
 made. When the session's socket is busy with another message, everything is left to
 Panel, which knows how to wait for it.
@@ -22,8 +25,10 @@ from __future__ import annotations
 
 import json
 import logging
+import struct
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -48,12 +53,18 @@ class Encoded:
     data: str
     frames: tuple[str | bytes, ...]
 
+    @cached_property
+    def wire(self) -> bytes:
+        """The frames as a websocket writes them (see :func:`ws_frame`)."""
+        return b"".join(map(ws_frame, self.frames))
+
 
 class Broadcast:
     """The streams encoded during one burst of session work, shared by its sessions."""
 
     def __init__(self) -> None:
         self._encoded: dict[Hashable, Encoded] = {}
+        self._header: str | None = None
         self.encoded = 0
         """Streams encoded so far."""
         self.sent = 0
@@ -70,9 +81,14 @@ class Broadcast:
         sockets = _writable(doc)
         if sockets is None:
             return  # busy or gone: Panel's way
-        frames = self.message(held[:lead])
-        for socket in sockets:
-            _write(socket, frames)
+        if all(_plain(socket) for socket in sockets):
+            wire = self.wire(held[:lead])
+            for socket in sockets:
+                _write_wire(socket, wire)
+        else:
+            frames = self.message(held[:lead])
+            for socket in sockets:
+                _write(socket, frames)
         del held[:lead]
         self.sent += 1
 
@@ -80,17 +96,27 @@ class Broadcast:
         """The ``PATCH-DOC`` message of ``events`` as the websocket frames Bokeh writes:
         header, metadata, content, then a header and a payload for each buffer."""
         parts = [self._encode(event) for event in events]
-        buffers = sum(len(part.frames) for part in parts) // 2
-        header = {"msgid": make_id(), "msgtype": "PATCH-DOC", "num_buffers": buffers}
-        content = '{"events":[' + ",".join(
-            '{"kind":"ColumnsStreamed","model":{"id":' + json.dumps(event.model.id)
-            + '},"attr":' + json.dumps(event.attr) + ',"data":' + part.data
-            + ',"rollover":' + json.dumps(event.rollover) + "}"
-            for event, part in zip(events, parts)) + "]}"
-        frames: list[str | bytes] = [json.dumps(header), "{}", content]
+        frames: list[str | bytes] = [self._head(parts), "{}", _content(events, parts)]
         for part in parts:
             frames += part.frames
         return frames
+
+    def wire(self, events: list[ColumnsStreamedEvent]) -> bytes:
+        """:meth:`message` as one piece of websocket frames (see :func:`ws_frame`): only
+        the content is framed anew for each session."""
+        parts = [self._encode(event) for event in events]
+        out = [ws_frame(self._head(parts)), ws_frame("{}"), ws_frame(_content(events, parts))]
+        for part in parts:
+            out.append(part.wire)
+        return b"".join(out)
+
+    def _head(self, parts: list[Encoded]) -> str:
+        """The header: one message id per burst (each session sees each id once)."""
+        buffers = sum(len(part.frames) for part in parts) // 2
+        if self._header is None:
+            self._header = make_id()
+        return json.dumps({"msgid": self._header, "msgtype": "PATCH-DOC",
+                           "num_buffers": buffers})
 
     def _encode(self, event: ColumnsStreamedEvent) -> Encoded:
         key = _key(event.data)
@@ -105,6 +131,32 @@ class Broadcast:
             if key is not None:
                 self._encoded[key] = found
         return found
+
+
+def _content(events: list[ColumnsStreamedEvent], parts: list[Encoded]) -> str:
+    """The message's content: the events, each naming its session's data source."""
+    return '{"events":[' + ",".join(
+        '{"kind":"ColumnsStreamed","model":{"id":' + json.dumps(event.model.id)
+        + '},"attr":' + json.dumps(event.attr) + ',"data":' + part.data
+        + ',"rollover":' + json.dumps(event.rollover) + "}"
+        for event, part in zip(events, parts)) + "]}"
+
+
+def ws_frame(payload: str | bytes) -> bytes:
+    """``payload`` as one final, unmasked, uncompressed websocket frame (RFC 6455, 5.2):
+    text for a ``str``, binary for ``bytes``, as tornado frames a server's messages."""
+    if isinstance(payload, str):
+        data, first = payload.encode(), 0x81
+    else:
+        data, first = payload, 0x82
+    size = len(data)
+    if size < 126:
+        head = struct.pack("!BB", first, size)
+    elif size <= 0xFFFF:
+        head = struct.pack("!BBH", first, 126, size)
+    else:
+        head = struct.pack("!BBQ", first, 127, size)
+    return head + data
 
 
 def leading_streams(events: list[Any]) -> int:
@@ -169,6 +221,28 @@ def _writable(doc: Document) -> list[Any] | None:
         if ws is not None and not ws.is_closing():
             sockets.append(socket)
     return sockets
+
+
+def _plain(socket: Any) -> bool:
+    """True when ``socket`` frames messages as :func:`ws_frame` does: tornado's websocket
+    protocol, server side (unmasked), without compression."""
+    from tornado.websocket import WebSocketProtocol13
+    ws = socket.ws_connection
+    return type(ws) is WebSocketProtocol13 and not ws.mask_outgoing and \
+        getattr(ws, "_compressor", None) is None
+
+
+def _write_wire(socket: Any, wire: bytes) -> None:
+    """Write ``wire`` (whole frames) on ``socket``'s stream at once, counted in tornado's
+    bytes on the wire."""
+    from tornado.iostream import StreamClosedError
+    ws = socket.ws_connection
+    ws._wire_bytes_out += len(wire)
+    try:
+        future = ws.stream.write(wire)
+    except StreamClosedError:
+        return  # the page went away; its session closes itself
+    future.add_done_callback(_settled)
 
 
 def _write(socket: Any, frames: list[str | bytes]) -> None:

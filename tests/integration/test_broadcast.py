@@ -89,6 +89,39 @@ def test_the_message_is_the_one_bokeh_writes():
     assert [e["model"]["id"] for e in ours.content["events"]] == [one.id, two.id]
 
 
+def _unframe(wire: bytes) -> list[str | bytes]:
+    """Websocket frames read back (RFC 6455, 5.2): final, unmasked, text or binary."""
+    frames: list[str | bytes] = []
+    at = 0
+    while at < len(wire):
+        first, size = wire[at], wire[at + 1]
+        assert first in (0x81, 0x82) and not size & 0x80  # final, text/binary, unmasked
+        at += 2
+        if size == 126:
+            size, at = int.from_bytes(wire[at:at + 2], "big"), at + 2
+        elif size == 127:
+            size, at = int.from_bytes(wire[at:at + 8], "big"), at + 8
+        payload = wire[at:at + size]
+        assert len(payload) == size
+        frames.append(payload.decode() if first == 0x81 else payload)
+        at += size
+    return frames
+
+
+@pytest.mark.parametrize("rows", [1, 20, 10_000])  # frames under 126 B, under 64 KB, over
+def test_a_sessions_message_goes_out_as_the_frames_bokeh_writes(rows):
+    doc = Document()
+    cds = _source(doc)
+    new = {"time": np.arange(rows).astype("M8[s]").astype("M8[ns]"),
+           "value": np.linspace(0, 1, rows), "count": np.arange(rows),
+           "label": ["x"] * rows}
+    events = _held((cds, new, 20_000))
+    shared = Broadcast()
+    frames = _unframe(shared.wire(events))
+    assert frames == shared.message(events)
+    assert _resolved(_read(frames)) == _resolved(_read(_bokeh_frames(events)))
+
+
 def test_sessions_streaming_the_same_rows_share_one_encoding():
     shared = Broadcast()
     sessions = []
