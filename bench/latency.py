@@ -120,7 +120,7 @@ async def measure(browser: Any, server: procs.ServerProc, count: int, browsers: 
     pages: list[Any] = []
     viewers: list[Viewer] = []
     try:
-        viewers = await open_viewers(server.url, server.app, count - browsers)
+        viewers = await open_viewers(server.url, server.app, count - browsers, defer=True)
         for _ in range(browsers):
             # Each page in a context of its own, hence a window of its own, as separate
             # viewers have: tabs of one window share that window's frames, and a page
@@ -137,6 +137,8 @@ async def measure(browser: Any, server: procs.ServerProc, count: int, browsers: 
         await asyncio.sleep(seconds)
         t1 = time.time() * 1000
         await asyncio.sleep(1.0)
+        for viewer in viewers:
+            await viewer.settle()
         paints: list[tuple[float, float, float]] = []
         for page in pages:
             for tick, arrived, _frame, painted in await page.evaluate("() => window.__paints"):
