@@ -1,6 +1,7 @@
 """Plain HTTP endpoints beside the apps: the index page and ``/livedash/status``."""
 from __future__ import annotations
 
+import gc
 import html
 import json
 from pathlib import Path
@@ -29,6 +30,8 @@ class StatusHandler(RequestHandler):
             item.setdefault("started", True)
         if self.get_argument("debug", None):
             status["process"] = live_objects()
+            status["gc"] = {"frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects()),
+                            "collections": [g["collections"] for g in gc.get_stats()]}
         status["ok"] = all(src.get("error") is None for d in dashboards.values()
                            for src in d["sources"].values())
         self.set_header("Content-Type", "application/json")
@@ -38,8 +41,6 @@ class StatusHandler(RequestHandler):
 
 def live_objects() -> dict[str, int]:
     """Counts of session-bound objects still alive in this process (leak checks)."""
-    import gc
-
     from bokeh.document import Document
 
     from ..page import Page
