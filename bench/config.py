@@ -13,8 +13,9 @@ class Config:
     """Length of one timed window (fan-out, latency, idle CPU)."""
     viewers: tuple[int, ...] = (1, 20, 50)
     latency_viewers: tuple[int, ...] = (1, 20)
-    browsers: int = 4
-    """Chromium pages among the latency viewers (the rest are protocol viewers)."""
+    browsers: int = 1
+    """Chromium pages among the latency viewers (the rest are protocol viewers; see
+    bench/latency.py for why one)."""
     wire_rows: tuple[int, ...] = (1000, 10000)
     wire_updates: int = 8
     batches: tuple[int, ...] = (10, 100, 1000)
