@@ -31,6 +31,7 @@ class StatusHandler(RequestHandler):
         if self.get_argument("debug", None):
             status["process"] = live_objects()
             status["gc"] = {"frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects()),
+                            "threshold": gc.get_threshold(),
                             "collections": [g["collections"] for g in gc.get_stats()]}
         status["ok"] = all(src.get("error") is None for d in dashboards.values()
                            for src in d["sources"].values())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from livedash.serving.serve import YOUNG
 from tests.conftest import Server, get, wait_for
 from tests.integration.examples import EXAMPLES, plan_of
 
@@ -56,14 +57,16 @@ def test_every_example_page_answers_200(examples_server, path):
     wait_for(ticking, timeout=20, message=f"{path.stem} sources ticking without errors")
 
 
-def test_what_the_server_loaded_at_start_is_kept_out_of_full_collections(examples_server):
-    """A full garbage collection reads every object the collector tracks, and no session
-    gets its tick meanwhile: what was loaded before any session (Panel, Bokeh, HoloViews,
-    pandas), which lives as long as the process, is set aside (``gc.freeze``)."""
+def test_the_garbage_collector_is_set_for_a_server(examples_server):
+    """A collection stops every session's tick meanwhile. What was loaded before any
+    session (Panel, Bokeh, HoloViews, pandas), which lives as long as the process, is
+    set aside (``gc.freeze``), and young objects are collected less often (see
+    ``livedash.serving.serve.settle_gc``)."""
     status, body = get(examples_server.url + "/livedash/status?debug=1")
     assert status == 200
     gc_status = json.loads(body)["gc"]
     assert gc_status["frozen"] > 200_000, gc_status  # the charts' libraries included
+    assert gc_status["threshold"][0] == YOUNG
 
 
 def test_unknown_page_is_404(examples_server):
