@@ -16,10 +16,10 @@ message is the one Bokeh would write: same header, content and binary buffers, f
 frame. Where the socket allows (tornado's own websocket, no compression), the frames are
 framed once per burst and a session's message goes out in one write: tornado writes
 each frame on its own (a task and a ``send`` call each; 7 frames for a line chart),
-which was half of a session's share of a tick. Whatever it does not take (any other event, and everything after one) is left to
-Panel, which sends it after, so the session sees its changes in the order they were
-made. When the session's socket is busy with another message, everything is left to
-Panel, which knows how to wait for it.
+which was half of a session's share of a tick. Whatever it does not take (any other
+event, and everything after one) is left to Panel, which sends it after, so the session
+sees its changes in the order they were made. When the session's socket is busy with
+another message, everything is left to Panel, which knows how to wait for it.
 """
 from __future__ import annotations
 

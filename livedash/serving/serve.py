@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from panel.command.serve import Serve as PanelServe
-from tornado.ioloop import IOLoop
 
 from .apps import session_page
 from .handlers import IndexHandler, StatusHandler
@@ -47,8 +46,10 @@ class Serve(PanelServe):
             raise SystemExit(f"livedash serve: no dashboard files found in {' '.join(files)}")
         # The charts' libraries (HoloViews, hvplot: 0.7 s) are loaded now rather than
         # by the first page; then the garbage collector is set for a server (settle_gc).
+        # Before the server starts, so before --num-procs forks: no event loop is made
+        # here, and what is frozen stays shared between the processes.
         from ..views import figure  # noqa: F401
-        IOLoop.current().add_callback(settle_gc)
+        settle_gc()
         return super().invoke(args)
 
     def customize_applications(self, args: argparse.Namespace,
@@ -81,25 +82,20 @@ class Serve(PanelServe):
         return kwargs
 
 
-YOUNG = 10_000
-"""Allocations between two collections of young objects (Python's default: 700)."""
-
-
 def settle_gc() -> None:
-    """The garbage collector, set for a server once it runs (before any session).
+    """The garbage collector, set for a server before it starts: what was loaded before
+    any session (Panel, Bokeh, HoloViews, pandas: ~230,000 objects, which live as long
+    as the process) is set aside (``gc.freeze``). A full collection read them all every
+    time, 190-290 ms during which no session got its tick; 10-80 ms with 20 sessions
+    after.
 
-    * What was loaded before any session (Panel, Bokeh, HoloViews, pandas: ~230,000
-      objects, which live as long as the process) is set aside (``gc.freeze``): a full
-      collection read them all every time, 190-290 ms during which no session got its
-      tick; 10-80 ms with 20 sessions after.
-    * Young objects are collected every ``YOUNG`` allocations, not every 700: a tick
-      sent to 20 sessions made ~10 young collections and one of the middle generation
-      (0.2 and 2-4 ms), most of them over objects about to be freed anyway. With 20
-      sessions at 2 Hz a tick's burst took 10.7-11.4 ms at p50 and 19-20 ms at p90,
-      8.6-9.9 and 11-15 ms after.
+    Collecting young objects less often (every 10,000 allocations instead of 700) was
+    tried and left out: in a rerun a 20-session tick burst took the same time (9.5-9.7
+    ms at p50, 11-13 ms at p90, both ways), and 200 sessions opened and closed in a row
+    left the process 70 MB larger instead of 18.5 MB (their garbage waited longer for a
+    full collection).
     """
     gc.freeze()
-    gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
 
 
 def _app(path: Path) -> Any:
