@@ -74,9 +74,9 @@ class Viewer:
     """Ids of the ColumnDataSource models in the document."""
     closed: bool = False
     errors: list[str] = field(default_factory=list)
+    """Messages that could not be read (the viewer keeps reading)."""
     lost: bool = False
     """The connection ended without :meth:`close`."""
-    """Messages that could not be read (the viewer keeps reading)."""
     defer: bool = False
     """Keep each frame as it arrives, with its time of receipt, and read the messages
     only at :meth:`settle`: a tick then costs the viewer next to no CPU when it arrives

@@ -64,7 +64,8 @@ class Broadcast:
 
     def __init__(self) -> None:
         self._encoded: dict[Hashable, Encoded] = {}
-        self._header: str | None = None
+        self._msgid: str | None = None
+        self._heads: dict[int, str] = {}  # buffers in the message -> its header
         self.encoded = 0
         """Streams encoded so far."""
         self.sent = 0
@@ -111,12 +112,16 @@ class Broadcast:
         return b"".join(out)
 
     def _head(self, parts: list[Encoded]) -> str:
-        """The header: one message id per burst (each session sees each id once)."""
+        """The header: one message id per burst (each session sees each id once), so
+        one header per burst and count of buffers."""
         buffers = sum(len(part.frames) for part in parts) // 2
-        if self._header is None:
-            self._header = make_id()
-        return json.dumps({"msgid": self._header, "msgtype": "PATCH-DOC",
-                           "num_buffers": buffers})
+        head = self._heads.get(buffers)
+        if head is None:
+            if self._msgid is None:
+                self._msgid = make_id()
+            head = self._heads[buffers] = json.dumps(
+                {"msgid": self._msgid, "msgtype": "PATCH-DOC", "num_buffers": buffers})
+        return head
 
     def _encode(self, event: ColumnsStreamedEvent) -> Encoded:
         key = _key(event.data)
