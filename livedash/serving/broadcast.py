@@ -37,6 +37,8 @@ from bokeh.core.serialization import Serializer
 from bokeh.document import Document
 from bokeh.document.events import ColumnsStreamedEvent
 from bokeh.util.serialization import make_id
+from tornado.iostream import StreamClosedError
+from tornado.websocket import WebSocketClosedError, WebSocketHandler, WebSocketProtocol13
 
 log = logging.getLogger("livedash")
 
@@ -209,7 +211,6 @@ def _writable(doc: Document) -> list[Any] | None:
     """The session's open sockets, or None when one is busy with another message (or
     Panel has messages waiting for this document): then Panel sends everything."""
     from panel.io.document import _WRITE_BLOCK, _WRITE_MSGS
-    from tornado.websocket import WebSocketHandler
 
     session = getattr(doc.session_context, "session", None)
     if session is None or doc in _WRITE_MSGS or doc in _WRITE_BLOCK:
@@ -231,7 +232,6 @@ def _writable(doc: Document) -> list[Any] | None:
 def _plain(socket: Any) -> bool:
     """True when ``socket`` frames messages as :func:`ws_frame` does: tornado's websocket
     protocol, server side (unmasked), without compression."""
-    from tornado.websocket import WebSocketProtocol13
     ws = socket.ws_connection
     return type(ws) is WebSocketProtocol13 and not ws.mask_outgoing and \
         getattr(ws, "_compressor", None) is None
@@ -240,7 +240,6 @@ def _plain(socket: Any) -> bool:
 def _write_wire(socket: Any, wire: bytes) -> None:
     """Write ``wire`` (whole frames) on ``socket``'s stream at once, counted in tornado's
     bytes on the wire."""
-    from tornado.iostream import StreamClosedError
     ws = socket.ws_connection
     ws._wire_bytes_out += len(wire)
     try:
@@ -252,7 +251,6 @@ def _write_wire(socket: Any, wire: bytes) -> None:
 
 def _write(socket: Any, frames: list[str | bytes]) -> None:
     """Queue ``frames`` on the socket at once (tornado writes them in order)."""
-    from tornado.websocket import WebSocketClosedError, WebSocketHandler
     try:
         for frame in frames:
             future = WebSocketHandler.write_message(socket, frame,

@@ -5,9 +5,9 @@ each batch makes a delta between them and checks everything a general step must 
 that costs more than the arithmetic itself (a few per cent of a batch's instructions,
 measured with ``python -m bench.instructions``). :func:`fuse` pairs such steps, and each
 pair takes a short way for the batches that need nothing else and the general way,
-through the two steps as written, for all others. Both ways read and change the very same state (the window's rows, the
-aggregate's sums, the rolling's tail), so a batch can go either way at any time and the
-result is exactly what the two steps give.
+through the two steps as written, for all others. Both ways read and change the very
+same state (the window's rows, the aggregate's sums, the rolling's tail), so a batch can
+go either way at any time and the result is exactly what the two steps give.
 
 The short ways:
 
