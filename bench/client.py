@@ -7,13 +7,16 @@ idle (a ``PATCH-DOC`` carrying a ``MessageSent`` ``bokeh_event``). From then on 
 records every ``PATCH-DOC`` it receives: its size on the wire (the payloads of every
 frame: header, metadata, content, buffer headers and buffers, as Bokeh's
 ``Message.send`` writes them), the kinds of its events, and the new ticks it carries
-(values of the ``time`` column newer than any seen, decoded from the binary buffers).
+(values of the ``time`` column newer than any seen, decoded from the binary buffers
+or the base64 inline).
 
 Messages are assembled with Bokeh's own :class:`bokeh.protocol.receiver.Receiver`.
 """
 from __future__ import annotations
 
 import asyncio
+import base64
+import gzip
 import json
 import re
 import time
@@ -302,8 +305,9 @@ def ndarray(rep: Any, buffers: dict[str, Any]) -> np.ndarray | None:
         return None
     array, dtype = rep.get("array"), rep.get("dtype")
     if isinstance(array, dict) and array.get("type") == "bytes" and dtype not in (None, "object"):
-        data = array.get("data")
-        raw = buffers.get(data["id"]) if isinstance(data, dict) else None
+        data = array.get("data")  # a buffer's reference, or the bytes inline (gzip, base64)
+        raw = buffers.get(data["id"]) if isinstance(data, dict) else \
+            gzip.decompress(base64.b64decode(data)) if isinstance(data, str) else None
         if raw is None:
             return None
         return np.frombuffer(raw, dtype=np.dtype(dtype).newbyteorder(

@@ -11,12 +11,20 @@ sessions that was most of the server's work per tick.
 For each session it takes the ``ColumnsStreamed`` events that lead the session's held
 events, encodes the columns of each distinct stream once for the whole burst (the same
 rows in the same types give the same encoding, buffers included), and writes the
-message, in which only the data source's id differs from one session to the next. The
-message is the one Bokeh would write: same header, content and binary buffers, frame by
-frame. Where the socket allows (tornado's own websocket, no compression), the frames are
+message, in which only the data source's id differs from one session to the next.
+
+The message is the one Bokeh would write, with one difference: the columns of a small
+stream (:data:`INLINE_BYTES`) travel inside the content, gzipped and in base64, the way
+Bokeh encodes a document it embeds in a page, instead of as binary buffers. Bokeh sends each buffer as
+two more websocket frames (a reference, then the bytes), 7 frames for a line chart's
+tick, and a browser handles each frame as a task of its own (a hop from Chromium's
+network process, then an event). Inline, the tick takes 3 frames and about as many
+bytes. Large streams keep Bokeh's binary buffers.
+
+Where the socket allows (tornado's own websocket, no compression), the frames are
 framed once per burst and a session's message goes out in one write: tornado writes
-each frame on its own (a task and a ``send`` call each; 7 frames for a line chart),
-which was half of a session's share of a tick. Whatever it does not take (any other
+each frame on its own (a task and a ``send`` call each), which was half of a session's
+share of a tick. Whatever it does not take (any other
 event, and everything after one) is left to Panel, which sends it after, so the session
 sees its changes in the order they were made. When the session's socket is busy with
 another message, everything is left to Panel, which knows how to wait for it.
@@ -41,6 +49,14 @@ from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError, WebSocketHandler, WebSocketProtocol13
 
 log = logging.getLogger("livedash")
+
+INLINE_BYTES = 1024
+"""Streams whose array columns hold at most this many bytes travel inline: each column
+gzipped (about 20 bytes of header) and in base64 (4 characters for 3 bytes), as Bokeh's
+``Buffer.to_base64`` makes them. A buffer's reference and frames cost about 30 bytes, so
+up to a few dozen bytes per column this is about as many bytes; at this size, at most
+about a third more (numbers that vary hardly compress), for two frames fewer per column.
+Larger streams go as binary buffers."""
 
 SHARED_BYTES = 1 << 20
 """Streams larger than this (about) are not compared between sessions: each session's
@@ -129,7 +145,7 @@ class Broadcast:
         key = _key(event.data)
         found = self._encoded.get(key) if key is not None else None
         if found is None:
-            serializer = Serializer()
+            serializer = Serializer(deferred=_array_bytes(event.data) > INLINE_BYTES)
             data = serialize_json(serializer.encode(event.data))
             found = Encoded(data, tuple(frame for buffer in serializer.buffers
                                         for frame in (json.dumps(buffer.ref),
@@ -197,6 +213,13 @@ def _key(data: Mapping[str, Any]) -> Hashable | None:
     except TypeError:  # an unhashable item
         return None
     return out
+
+
+def _array_bytes(data: Mapping[str, Any]) -> int:
+    """Bytes of the columns Bokeh encodes as arrays (numbers, times); the others (lists,
+    text) are JSON either way."""
+    return sum(values.nbytes for values in data.values()
+               if isinstance(values, np.ndarray) and not values.dtype.hasobject)
 
 
 def _item(value: Any) -> Hashable:
