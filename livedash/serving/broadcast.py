@@ -15,19 +15,19 @@ message, in which only the data source's id differs from one session to the next
 
 The message is the one Bokeh would write, with one difference: the columns of a small
 stream (:data:`INLINE_BYTES`) travel inside the content, gzipped and in base64, the way
-Bokeh encodes a document it embeds in a page, instead of as binary buffers. Bokeh sends each buffer as
-two more websocket frames (a reference, then the bytes), 7 frames for a line chart's
-tick, and a browser handles each frame as a task of its own (a hop from Chromium's
-network process, then an event). Inline, the tick takes 3 frames and about as many
-bytes. Large streams keep Bokeh's binary buffers.
+Bokeh encodes a document it embeds in a page, instead of as binary buffers. Bokeh sends
+each buffer as two more websocket frames (a reference, then the bytes), 7 frames for a
+line chart's tick, and a browser handles each frame as a task of its own (a hop from
+Chromium's network process, then an event). Inline, the tick takes 3 frames and about
+as many bytes. Large streams keep Bokeh's binary buffers.
 
 Where the socket allows (tornado's own websocket, no compression), the frames are
 framed once per burst and a session's message goes out in one write: tornado writes
 each frame on its own (a task and a ``send`` call each), which was half of a session's
-share of a tick. Whatever it does not take (any other
-event, and everything after one) is left to Panel, which sends it after, so the session
-sees its changes in the order they were made. When the session's socket is busy with
-another message, everything is left to Panel, which knows how to wait for it.
+share of a tick. Whatever it does not take (any other event, and everything after one)
+is left to Panel, which sends it after, so the session sees its changes in the order
+they were made. When the session's socket is busy with another message, everything is
+left to Panel, which knows how to wait for it.
 """
 from __future__ import annotations
 
