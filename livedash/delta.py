@@ -80,7 +80,7 @@ class Delta:
             return False
         removed = self.removed_rows
         assert removed is not None
-        return len(added) == 0 and len(removed) == 0 and self.result_rows is None
+        return not added.n and not removed.n and self.result_rows is None
 
     def __repr__(self) -> str:
         if self.added_rows is None:

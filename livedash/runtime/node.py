@@ -85,14 +85,14 @@ class Node:
         else:
             added, removed = delta.added_rows, delta.removed_rows
             assert added is not None and removed is not None
-            excess = len(removed) - len(self.retained)
-            self.retained.drop_front(len(removed))
+            excess = removed.n - len(self.retained)
+            self.retained.drop_front(removed.n)
             self.retained.append(added[excess:] if excess > 0 else added)
         if delta.added_rows is not None:
-            self.rows_total += len(delta.added_rows)
+            self.rows_total += delta.added_rows.n
         else:
             assert delta.result_rows is not None
-            self.rows_total = len(delta.result_rows)
+            self.rows_total = delta.result_rows.n
         self.version += 1
         for child in self.children:
             child.feed(delta)

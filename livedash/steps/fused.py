@@ -90,9 +90,9 @@ class WindowRolling:
             return rolling.update(self.window.update(delta))
         # as RollingStep.update with the window's rows delta: the oldest rows left
         kept, gone = moved
-        k = len(gone)
+        k = gone.n
         out_gone = rolling._drop_oldest(gone) if k else None
-        rolling.n_in += len(kept) - k
+        rolling.n_in += kept.n - k
         new = rolling._admit(kept)
         self.short += 1
         return Delta.rows(new, out_gone if out_gone is not None and len(out_gone.columns)

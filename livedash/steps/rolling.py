@@ -273,14 +273,16 @@ class RollingStep:
                           None if in_order else self.outputs.rows())
 
     def _drop_oldest(self, removed: Rows) -> Rows:
-        k = len(removed)
+        k = removed.n
         if self.by_time:
             # The tail holds every input row newer than the cutoff, in input order.
             self.tail.pop_front(0 if self.newest is None else
                                 int((removed.index_i8 > self.newest - self.span).sum()))
         else:
             # The tail holds the newest input rows: a suffix of the input.
-            self.tail.pop_front(max(0, len(self.tail) - (self.n_in - k)))
+            older = self.tail.n - (self.n_in - k)
+            if older > 0:
+                self.tail.pop_front(older)
         return self.outputs.pop_front(k)
 
     def _retail(self, removed: Rows, held: Rows) -> None:
@@ -321,7 +323,7 @@ class RollingStep:
             return added
         functions = self.functions if self.functions is not None else self._resolve(added)
         out = added
-        if len(added) == 0:  # no rows, but the output's columns are floats all the same
+        if not added.n:  # no rows, but the output's columns are floats all the same
             for column in functions:
                 out = out.assign(column, np.empty(0))
             self.outputs.append(out)
@@ -330,7 +332,7 @@ class RollingStep:
         if not self.by_time:
             # One pass per column: the tail and the new values, the new rows' windows,
             # and the newest size - 1 values kept as the next tail (a view, no copy).
-            k = len(added)
+            k = added.n
             start, end = self._bounds(held, k)
             keep = max(0, held + k - self.size + 1)
             tail = self.tail.values

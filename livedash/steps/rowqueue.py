@@ -16,7 +16,7 @@ class RowQueue:
 
     def __init__(self, stamped: bool = False) -> None:
         self._chunks: deque[Rows] = deque()
-        self._len = 0
+        self.n = 0  # rows held, as len() gives it (read only; an attribute: see Rows.n)
         self._schema: Rows | None = None  # rows with the columns, for "no rows" answers
         self._empty: Rows | None = None   # made from it when asked
         # stamped (rows indexed by time): each piece's first and last index value (int64
@@ -25,7 +25,7 @@ class RowQueue:
         self._stamps: deque[tuple[int, int]] | None = deque() if stamped else None
 
     def __len__(self) -> int:
-        return self._len
+        return self.n
 
     def empty(self) -> Rows:
         """Rows with the columns and no rows."""
@@ -38,11 +38,13 @@ class RowQueue:
     def append(self, rows: Rows, stamps: tuple[int, int] | None = None) -> None:
         """Add ``rows`` at the end (``stamps``: their first and last index values, when
         the caller has them at hand)."""
-        if self._schema is None or (not self._schema.names and rows.names):
+        schema = self._schema
+        if schema is None or (not schema.names and rows.names):
             self._schema, self._empty = rows, None
-        if len(rows):
+        n = rows.n
+        if n:
             self._chunks.append(rows)
-            self._len += len(rows)
+            self.n += n
             if self._stamps is not None:
                 if stamps is None:
                     times = rows.index_i8
@@ -54,7 +56,7 @@ class RowQueue:
         self._chunks.clear()
         if self._stamps is not None:
             self._stamps.clear()
-        self._len = 0
+        self.n = 0
         self._schema, self._empty = rows, None
         self.append(rows)
 
@@ -79,13 +81,19 @@ class RowQueue:
 
     def pop_front(self, n: int) -> Rows:
         """Remove and return the ``n`` oldest rows."""
+        chunks = self._chunks
+        if n > 0 and chunks and chunks[0].n == n:  # the oldest piece, whole (the usual)
+            self.n -= n
+            if self._stamps is not None:
+                self._stamps.popleft()
+            return chunks.popleft()
         taken: list[Rows] = []
-        while n > 0 and self._chunks:
-            head = self._chunks[0]
-            if len(head) <= n:
-                taken.append(self._chunks.popleft())
-                n -= len(head)
-                self._len -= len(head)
+        while n > 0 and chunks:
+            head = chunks[0]
+            if head.n <= n:
+                taken.append(chunks.popleft())
+                n -= head.n
+                self.n -= head.n
                 if self._stamps is not None:
                     self._stamps.popleft()
             else:
@@ -93,10 +101,36 @@ class RowQueue:
                 self._chunks[0] = head[n:]
                 if self._stamps is not None:
                     self._stamps[0] = (int(head.index_i8[n]), self._stamps[0][1])
-                self._len -= n
+                self.n -= n
                 n = 0
         if not taken:
             return self.empty()
+        return taken[0] if len(taken) == 1 else Rows.concat(taken)
+
+    def pop_through(self, cutoff: int) -> Rows:
+        """Remove and return the oldest rows, those whose index is at or before ``cutoff``
+        (int64 ns), when the held index is sorted (a stamped queue only): whole pieces by
+        their last time, and only the piece the run ends in is read (in one pass: the count
+        and the drop)."""
+        stamps = self._stamps
+        assert stamps is not None
+        chunks = self._chunks
+        if not stamps or stamps[0][0] > cutoff:  # nothing to expire
+            return self.empty()
+        taken: list[Rows] = []
+        while stamps and stamps[0][1] <= cutoff:
+            stamps.popleft()
+            head = chunks.popleft()
+            self.n -= head.n
+            taken.append(head)
+        if stamps and stamps[0][0] <= cutoff:
+            head = chunks[0]
+            times = head.index_i8
+            n = int(times.searchsorted(cutoff, side="right"))
+            taken.append(head[:n])
+            chunks[0] = head[n:]
+            stamps[0] = (int(times[n]), stamps[0][1])
+            self.n -= n
         return taken[0] if len(taken) == 1 else Rows.concat(taken)
 
     def delete(self, mask: np.ndarray) -> Rows:
@@ -113,8 +147,8 @@ class RowQueue:
         Used only when rows leave from the middle: a row has no identity besides its
         content, and equal rows are interchangeable.
         """
-        mask = np.zeros(self._len, dtype=bool)
-        if len(rows) == 0 or self._len == 0:
+        mask = np.zeros(self.n, dtype=bool)
+        if len(rows) == 0 or self.n == 0:
             return mask
         whole = self.frame()
         columns = list(whole.columns) if columns is None else columns

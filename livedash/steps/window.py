@@ -170,11 +170,11 @@ class WindowStep:
         rows kept and the rows that left, the oldest. None, with nothing changed,
         otherwise."""
         added = delta.added_rows
-        if added is None or delta.result_rows is not None or len(delta.removed_rows) \
-                or not len(added):
+        if added is None or delta.result_rows is not None or delta.removed_rows.n \
+                or not added.n:
             return None
         rows = self.rows
-        n = len(added)
+        n = added.n
         if not self.span:
             self.n_in += n
             return self._admit_by_count(added)
@@ -188,11 +188,11 @@ class WindowStep:
         self.newest = newest
         self.n_in += n
         cutoff = newest - self.span
-        gone = rows.pop_front(self._expired_front(cutoff)) if len(rows) else added.none()
+        gone = rows.pop_through(cutoff) if rows.n else added.none()
         if first <= cutoff:  # the oldest new rows are outside the window at once
             start = int(times.searchsorted(cutoff, side="right"))
             added, times = added[start:], times[start:]
-            if not len(added):
+            if not added.n:
                 return added, gone
             first = int(times[0])
         self.last = last
@@ -201,10 +201,10 @@ class WindowStep:
 
     def _admit_by_count(self, added: Rows) -> tuple[Rows, Rows]:
         """The newest rows into a row count window: the rows kept and the oldest, gone."""
-        n = len(added)
+        n = added.n
         kept = added[n - self.size:] if n > self.size else added
         self.rows.append(kept)
-        excess = len(self.rows) - self.size
+        excess = self.rows.n - self.size
         return kept, self.rows.pop_front(excess) if excess > 0 else added.none()
 
     def _held_among_oldest(self, removed: Rows) -> int:
@@ -245,7 +245,7 @@ class WindowStep:
         in_order = True
         if len(self.rows):
             if self.ordered:
-                gone.append(self.rows.pop_front(self._expired_front(cutoff)))
+                gone.append(self.rows.pop_through(cutoff))
             else:
                 mask = self.rows.rows().index_i8 <= cutoff
                 in_order = is_prefix(mask)
@@ -269,19 +269,6 @@ class WindowStep:
             self.last = max(self.last, last)
             self.rows.append(kept, (first, last))
         return kept, in_order
-
-    def _expired_front(self, cutoff: int) -> int:
-        """Rows at or before ``cutoff`` when the held index is sorted: a front run (only
-        the piece it ends in is read)."""
-        n = 0
-        for chunk, (first, last) in self.rows.stamped_chunks():
-            if last <= cutoff:
-                n += len(chunk)
-                continue
-            if first <= cutoff:
-                n += int(chunk.index_i8.searchsorted(cutoff, side="right"))
-            break
-        return n
 
     def _whole(self, rows: Rows) -> pd.DataFrame | Rows:
         if self._by_time:
