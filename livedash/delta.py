@@ -70,7 +70,10 @@ class Delta:
 
     @classmethod
     def whole(cls, result: Part) -> "Delta":
-        return cls(None, None, result)
+        delta = cls.__new__(cls)  # field by field: an aggregate makes one every batch
+        delta.added_rows = delta.removed_rows = None
+        delta.result_rows = result if type(result) is Rows else Rows.of(result)
+        return delta
 
     @property
     def empty(self) -> bool:

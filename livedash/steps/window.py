@@ -26,7 +26,7 @@ A whole input (an aggregate) gives a whole output: the same rule applied to that
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -92,11 +92,33 @@ def check_time_index(frame: pd.DataFrame | Rows, what: str) -> None:
 _NAT = np.iinfo(np.int64).min
 
 
+def _pandas_in_order() -> Callable[..., tuple[bool, bool, bool]] | None:
+    """pandas' own check that values never go back (``algos.is_monotonic``: one pass in C,
+    no array made; at 100 times ~0.5 µs, against ~1.6 µs for numpy's compare and ``all``,
+    ~1.3 µs as Python ints), or None when this pandas has none that answers as it should
+    on a few cases."""
+    try:
+        from pandas._libs.algos import is_monotonic
+        probes = {(): True, (3,): True, (1, 2, 2, 3): True, (2, 1): False,
+                  (_NAT, 0, 5): True, (0, _NAT): False, (5, 6, 4, 7): False}
+        for values, want in probes.items():
+            if is_monotonic(np.array(values, dtype=np.int64), False)[0] is not want:
+                return None  # pragma: no cover
+    except Exception:  # noqa: BLE001 - pragma: no cover: a pandas laid out otherwise
+        return None
+    return is_monotonic
+
+
+_IN_ORDER = _pandas_in_order()
+
+
 def non_decreasing(times: np.ndarray) -> bool:
     """True when int64 ``times`` never go back (NaT, the smallest int64, only first)."""
     n = len(times)
     if n < 2:
         return True
+    if _IN_ORDER is not None:
+        return _IN_ORDER(times, False)[0]
     if n <= 32:  # a few: compared as Python ints, without numpy's per-call costs
         values = times.tolist()
         return values == sorted(values)

@@ -112,13 +112,20 @@ def test_rows_removed_upstream_are_not_replaced_by_older_ones() -> None:
     assert list(out.v) == ["c", "f"]
 
 
+@pytest.mark.parametrize("pandas_loop", [True, False])
 @pytest.mark.parametrize("n", [0, 1, 2, 5, 32, 33, 200])
-def test_times_in_order_are_told_apart_from_late_ones_at_every_batch_size(n: int) -> None:
-    """Short batches are checked as Python ints, long ones with numpy: the same answer,
-    NaT (the smallest int64) included."""
+def test_times_in_order_are_told_apart_from_late_ones_at_every_batch_size(
+        n: int, pandas_loop: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandas' own loop, or without it short batches as Python ints and long ones with
+    numpy: the same answer, NaT (the smallest int64) included."""
     import numpy as np
 
+    from livedash.steps import window
     from livedash.steps.window import non_decreasing
+    if pandas_loop:
+        assert window._IN_ORDER is not None  # this pandas has it: the way batches take
+    else:
+        monkeypatch.setattr(window, "_IN_ORDER", None)
     rng = np.random.default_rng(n)
     nat = np.iinfo(np.int64).min
     for _ in range(50):
