@@ -197,7 +197,7 @@ class Rows:
     @property
     def index_array(self) -> Array:
         """The index's values (numpy, or a pandas array for time zones and the like)."""
-        if self._arrays is None and self._frame is not None and not self._lazy:
+        if self._arrays is None and self._frame is not None:  # rows made by of: not lazy
             return self._frame.index._values  # the columns need not be looked at
         self._load()
         index = self._index
@@ -237,7 +237,9 @@ class Rows:
         elif self._parts is not None:
             self._i8 = np.concatenate([p.index_i8 for p in self._parts])
         if self._i8 is None:
-            values = self.index_array
+            frame = self._frame  # rows of a frame: its index read at once (index_array)
+            values = frame.index._values if frame is not None and self._arrays is None \
+                else self.index_array
             if not isinstance(values, np.ndarray):  # DatetimeArray: its numpy values, or
                 values = getattr(values, "_ndarray", None)  # for a time zone, in UTC
                 if values is None or values.dtype.kind != "M":
@@ -263,7 +265,7 @@ class Rows:
             raise KeyError(name)
         if self._arrays is not None:
             return self._arrays[self._names.index(name)]
-        if self._lazy:
+        if self._base is not None or self._parts is not None:  # lazy (_lazy, inlined)
             cols = self._cols if self._cols is not None else {}
             values = cols.get(name)
             if values is None:
