@@ -75,21 +75,24 @@ class Node:
 
     def _publish(self, delta: Delta) -> None:
         """As :meth:`publish`, the lock held."""
-        if delta.empty:
+        added = delta.added_rows
+        # Delta.empty and Delta.is_rows, read from the fields (two property calls a batch)
+        if added is not None and not added.n and not delta.removed_rows.n \
+                and delta.result_rows is None:
             return
-        self.whole = not delta.is_rows
+        self.whole = added is None
         if self._lent is not None:
             pass  # the last step's own rows are the result
         elif delta.result_rows is not None:
             self.retained.replace(delta.result_rows)
         else:
-            added, removed = delta.added_rows, delta.removed_rows
+            removed = delta.removed_rows
             assert added is not None and removed is not None
             excess = removed.n - len(self.retained)
             self.retained.drop_front(removed.n)
             self.retained.append(added[excess:] if excess > 0 else added)
-        if delta.added_rows is not None:
-            self.rows_total += delta.added_rows.n
+        if added is not None:
+            self.rows_total += added.n
         else:
             assert delta.result_rows is not None
             self.rows_total = delta.result_rows.n
