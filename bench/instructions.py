@@ -2,12 +2,13 @@
 
 ``python -m bench.instructions aggregate count 100`` feeds ``[window, step]`` as
 benchmark 4 does, counts the machine instructions spent feeding 300 batches (callgrind
-counts only between two switches, after the window is full), does the same with no
-batch, and prints the difference per batch. Unlike a time, the count does not move with
-the other tenants of a shared machine, so two versions of the code can be compared
-with one run each (``--root`` points at another checkout). It is not a benchmark of
-its own: it leaves out cache misses, which a time includes. Needs ``valgrind``
-(Debian: ``apt-get install valgrind``); each count takes about half a minute.
+counts only between two switches, once the window is full and every row it was filled
+with has left it), does the same with no batch, and prints the difference per batch.
+Unlike a time, the count does not move with the other tenants of a shared machine, so
+two versions of the code can be compared with one run each (``--root`` points at
+another checkout). It is not a benchmark of its own: it leaves out cache misses, which
+a time includes. Needs ``valgrind`` (Debian: ``apt-get install valgrind``); each count
+takes half a minute to a minute.
 """
 from __future__ import annotations
 
