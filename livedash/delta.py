@@ -72,7 +72,7 @@ class Delta:
     def whole(cls, result: Part) -> "Delta":
         delta = cls.__new__(cls)  # field by field: an aggregate makes one every batch
         delta.added_rows = delta.removed_rows = None
-        delta.result_rows = result if type(result) is Rows else Rows.of(result)
+        delta.result_rows = _rows(result)
         return delta
 
     @property
