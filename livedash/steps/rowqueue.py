@@ -83,25 +83,14 @@ class RowQueue:
         """Remove and return the ``n`` oldest rows."""
         chunks = self._chunks
         if n > 0 and chunks and chunks[0].n == n:  # the oldest piece, whole (the usual)
-            self.n -= n
-            if self._stamps is not None:
-                self._stamps.popleft()
-            return chunks.popleft()
+            return self._pop_head()
         taken: list[Rows] = []
         while n > 0 and chunks:
-            head = chunks[0]
-            if head.n <= n:
-                taken.append(chunks.popleft())
-                n -= head.n
-                self.n -= head.n
-                if self._stamps is not None:
-                    self._stamps.popleft()
+            if chunks[0].n <= n:
+                taken.append(self._pop_head())
+                n -= taken[-1].n
             else:
-                taken.append(head[:n])
-                self._chunks[0] = head[n:]
-                if self._stamps is not None:
-                    self._stamps[0] = (int(head.index_i8[n]), self._stamps[0][1])
-                self.n -= n
+                taken.append(self._cut_head(n))
                 n = 0
         if not taken:
             return self.empty()
@@ -114,24 +103,33 @@ class RowQueue:
         and the drop)."""
         stamps = self._stamps
         assert stamps is not None
-        chunks = self._chunks
         if not stamps or stamps[0][0] > cutoff:  # nothing to expire
             return self.empty()
         taken: list[Rows] = []
         while stamps and stamps[0][1] <= cutoff:
-            stamps.popleft()
-            head = chunks.popleft()
-            self.n -= head.n
-            taken.append(head)
+            taken.append(self._pop_head())
         if stamps and stamps[0][0] <= cutoff:
-            head = chunks[0]
-            times = head.index_i8
-            n = int(times.searchsorted(cutoff, side="right"))
-            taken.append(head[:n])
-            chunks[0] = head[n:]
-            stamps[0] = (int(times[n]), stamps[0][1])
-            self.n -= n
+            times = self._chunks[0].index_i8
+            taken.append(self._cut_head(int(times.searchsorted(cutoff, side="right"))))
         return taken[0] if len(taken) == 1 else Rows.concat(taken)
+
+    def _pop_head(self) -> Rows:
+        """Remove and return the oldest piece, whole."""
+        if self._stamps is not None:
+            self._stamps.popleft()
+        head = self._chunks.popleft()
+        self.n -= head.n
+        return head
+
+    def _cut_head(self, n: int) -> Rows:
+        """Remove and return the ``n`` oldest rows of the oldest piece (fewer than it
+        holds); the piece keeps the rest, and its first time when stamped."""
+        head = self._chunks[0]
+        self._chunks[0] = head[n:]
+        if self._stamps is not None:
+            self._stamps[0] = (int(head.index_i8[n]), self._stamps[0][1])
+        self.n -= n
+        return head[:n]
 
     def delete(self, mask: np.ndarray) -> Rows:
         """Remove and return the rows where ``mask`` (one flag per row, in order) is set."""
