@@ -99,6 +99,9 @@ def _pandas_in_order() -> Callable[..., tuple[bool, bool, bool]] | None:
     on a few cases."""
     try:
         from pandas._libs.algos import is_monotonic
+        # its int64 version itself: the fused function tries each type's buffer in turn
+        # (~0.45 against ~0.26 µs at 10 times)
+        is_monotonic = getattr(is_monotonic, "__signatures__", {}).get("int64_t", is_monotonic)
         probes = {(): True, (3,): True, (1, 2, 2, 3): True, (2, 1): False,
                   (_NAT, 0, 5): True, (0, _NAT): False, (5, 6, 4, 7): False}
         for values, want in probes.items():
