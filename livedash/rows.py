@@ -94,18 +94,19 @@ class Rows:
     for the columns someone reads (a filter on ``value`` never copies the other columns
     of the rows it drops).
 
-    ``n`` is the number of rows, as ``len(rows)`` gives it: an attribute, for the code a
-    batch runs through, which asks ~20 times a batch (a Python ``__len__`` costs ~600
+    ``n`` is the number of rows, as ``len(rows)`` gives it, and ``names`` the column names
+    in order (a tuple); both are attributes, read only, for the code a batch runs through,
+    which asks for them ~20 times a batch (a Python ``__len__`` or property costs ~600
     instructions a call, the attribute ~20).
     """
 
-    __slots__ = ("_frame", "_names", "_arrays", "_index", "_index_name", "n",
+    __slots__ = ("_frame", "names", "_arrays", "_index", "_index_name", "n",
                  "_i8", "_base", "_parts", "_cols", "_set", "_memo")
 
     def __init__(self, index: Array, names: Sequence[Any], arrays: Sequence[Array],
                  index_name: Any = None):
         self._frame: pd.DataFrame | None = None
-        self._names = tuple(names)
+        self.names = tuple(names)
         self._arrays: tuple[Array, ...] | None = tuple(arrays)
         self._index: Array | None = index
         self._index_name = index_name
@@ -124,7 +125,7 @@ class Rows:
         rows._frame = rows._arrays = rows._index = rows._i8 = None
         rows._base = rows._parts = rows._cols = rows._memo = None
         rows._set = False
-        rows._names, rows._index_name, rows.n = names, None, length
+        rows.names, rows._index_name, rows.n = names, None, length
         return rows
 
     @classmethod
@@ -138,20 +139,22 @@ class Rows:
 
     def none(self) -> "Rows":
         """No rows, these columns (``rows[0:0]``, without the slice's checks)."""
-        return self if not self.n else self._at(slice(0, 0), 0)
+        if not self.n:
+            return self
+        if self._base is not None and not self._set:  # a pick of a pick: one pick
+            return self._at(slice(0, 0), 0)
+        rows = Rows._blank(self.names, 0)  # as _at, without the call (a source's every batch)
+        rows._base = (self, slice(0, 0))
+        return rows
 
     # -- what is held ---------------------------------------------------------------------
     def __len__(self) -> int:
         return self.n
 
     @property
-    def names(self) -> tuple[Any, ...]:
-        """Column names, in order."""
-        return self._names
-
-    @property
     def columns(self) -> tuple[Any, ...]:
-        return self._names
+        """Column names, in order (as :attr:`names`)."""
+        return self.names
 
     @property
     def _lazy(self) -> bool:
@@ -161,7 +164,7 @@ class Rows:
         if self._arrays is not None:
             return
         if self._lazy:
-            arrays = tuple(self.column(n) for n in self._names)
+            arrays = tuple(self.column(n) for n in self.names)
             index: Any
             if self._base is not None:
                 base, key = self._base
@@ -261,10 +264,10 @@ class Rows:
         cols = self._cols
         if cols is not None and name in cols:  # read before
             return cols[name]
-        if name not in self._names:
+        if name not in self.names:
             raise KeyError(name)
         if self._arrays is not None:
-            return self._arrays[self._names.index(name)]
+            return self._arrays[self.names.index(name)]
         if self._base is not None or self._parts is not None:  # lazy (_lazy, inlined)
             cols = self._cols if self._cols is not None else {}
             values = cols.get(name)
@@ -285,14 +288,14 @@ class Rows:
                 cols = self._cols = {}
             values = cols.get(name)
             if values is None:
-                values = cols[name] = _frame_column(self._frame, self._names.index(name))
+                values = cols[name] = _frame_column(self._frame, self.names.index(name))
             return values
         self._load()
         assert self._arrays is not None
-        return self._arrays[self._names.index(name)]
+        return self._arrays[self.names.index(name)]
 
     def _unique_names(self) -> None:
-        if len(set(self._names)) != len(self._names):
+        if len(set(self.names)) != len(self.names):
             frame = self._frame
             dup = frame.columns[frame.columns.duplicated()] if frame is not None else ()
             raise ValueError("the data has two columns named alike ("
@@ -313,7 +316,7 @@ class Rows:
         return pd.Series(self.column(name), name=name, copy=False)
 
     def __contains__(self, name: Any) -> bool:
-        return name in self._names
+        return name in self.names
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -322,9 +325,9 @@ class Rows:
             self._load()
             index = self._index if isinstance(self._index, pd.Index) else \
                 pd.Index(self._index, name=self._index_name, copy=False)
-            self._frame = pd.DataFrame(dict(zip(range(len(self._names)), self._arrays or ())),
+            self._frame = pd.DataFrame(dict(zip(range(len(self.names)), self._arrays or ())),
                                        index=index, copy=False)
-            self._frame.columns = pd.Index(self._names) if self._names else \
+            self._frame.columns = pd.Index(self.names) if self.names else \
                 pd.RangeIndex(0)
         return self._frame
 
@@ -342,7 +345,7 @@ class Rows:
                     else key + offset
             else:
                 key = outer[key]
-        rows = Rows._blank(self._names if names is None else names, length)
+        rows = Rows._blank(self.names if names is None else names, length)
         rows._base = (base, key)
         return rows
 
@@ -372,10 +375,10 @@ class Rows:
 
     def select(self, names: Iterable[Any]) -> "Rows":
         names = tuple(names)
-        if names == self._names:
+        if names == self.names:
             return self
         for name in names:
-            if name not in self._names:
+            if name not in self.names:
                 raise KeyError(name)
         if self._arrays is not None:
             return Rows(self._index, names, [self.column(n) for n in names], self._index_name)
@@ -385,7 +388,7 @@ class Rows:
         """These rows with column ``name`` set to ``values`` (added last when new)."""
         if self._arrays is None:
             # the other columns are read from these rows when (and if) wanted
-            names = self._names if name in self._names else (*self._names, name)
+            names = self.names if name in self.names else (*self.names, name)
             rows = Rows._blank(names, self.n)
             rows._base = (self, slice(0, self.n))
             rows._cols = {name: values}
@@ -393,7 +396,7 @@ class Rows:
             return rows
         self._load()
         arrays = list(self.arrays)
-        names = list(self._names)
+        names = list(self.names)
         if name in names:
             arrays[names.index(name)] = values
         else:
@@ -408,11 +411,11 @@ class Rows:
         if len(parts) == 1:
             return parts[0]
         first = parts[0]
-        if any(p._names != first._names for p in parts):  # the columns changed mid-stream
+        if any(p.names != first.names for p in parts):  # the columns changed mid-stream
             return Rows.of(pd.concat([p.frame for p in parts]))
-        rows = Rows._blank(first._names, sum(len(p) for p in parts))
+        rows = Rows._blank(first.names, sum(len(p) for p in parts))
         rows._parts = tuple(parts)
         return rows
 
     def __repr__(self) -> str:
-        return f"Rows({self.n} rows, columns={list(self._names)})"
+        return f"Rows({self.n} rows, columns={list(self.names)})"

@@ -82,8 +82,11 @@ class RowQueue:
     def pop_front(self, n: int) -> Rows:
         """Remove and return the ``n`` oldest rows."""
         chunks = self._chunks
-        if n > 0 and chunks and chunks[0].n == n:  # the oldest piece, whole (the usual)
-            return self._pop_head()
+        if n > 0 and chunks and chunks[0].n == n:  # the oldest piece, whole (the usual):
+            if self._stamps is not None:  # as _pop_head, without the call
+                self._stamps.popleft()
+            self.n -= n
+            return chunks.popleft()
         taken: list[Rows] = []
         while n > 0 and chunks:
             if chunks[0].n <= n:
