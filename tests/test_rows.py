@@ -170,6 +170,26 @@ def test_a_column_replaced_on_rows_survives_picks_and_leaves_the_frame_alone(pic
     np.testing.assert_array_equal(one.column("value"), df["value"].to_numpy())
 
 
+@pytest.mark.parametrize("make", [
+    lambda df: Rows.of(df),
+    lambda df: Rows.of(df)[2:9],
+    lambda df: Rows.of(df)[2:9][1:5],
+    lambda df: Rows.of(df)[2:9].assign("value", np.arange(7.0)),
+    lambda df: Rows.concat([Rows.of(df)[0:3], Rows.of(df)[5:9]]),
+    lambda df: Rows.of(df).select(["name", "value"]).take(np.array([3, 1])),
+    lambda df: Rows(df.index, df.columns, [df[c].array for c in df.columns], "time"),
+], ids=["frame", "slice", "slice of slice", "column set", "join", "picked", "arrays"])
+def test_no_rows_of_any_rows_keep_their_columns_and_dtypes(make) -> None:
+    """``none()``, what a source's delta removes every batch: its frame is the rows' own
+    with no rows, whatever the rows were made from."""
+    rows = make(sample(12))
+    empty = rows.none()
+    assert len(empty) == 0 and empty.names == rows.names
+    # (an empty index's frequency is whatever pandas carried over: nothing to compare)
+    pd.testing.assert_frame_equal(empty.frame, rows.frame.iloc[:0], check_freq=False)
+    assert empty.none() is empty
+
+
 def test_a_stamped_queue_knows_each_pieces_first_and_last_time() -> None:
     """What a time window's expiry reads instead of the pieces themselves: right after
     appends, partial and whole drops from the front, joining, deleting and replacing."""
