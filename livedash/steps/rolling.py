@@ -98,7 +98,8 @@ def prepared(fn: str, values: np.ndarray) -> np.ndarray:
     if fn == "count":
         return (~np.isnan(values)).astype(np.float64)
     values = np.ascontiguousarray(values, dtype=np.float64)
-    total = sum(values.tolist()) if len(values) <= 32 else float(_add(values))  # float_sum, written out
+    # groupstate.float_sum, written out (a call less a batch)
+    total = sum(values.tolist()) if len(values) <= 32 else float(_add(values))
     if total - total == 0.0:  # a finite sum: no infinity among them (nor a NaN)
         return values
     inf = np.isinf(values)
@@ -204,7 +205,9 @@ class Tail:
         """Hold exactly ``values``, ``n`` rows when the caller knows (the stamps, if any,
         are set apart)."""
         self.values = values
-        self.n = n if n is not None else len(next(iter(values.values()))) if values else 0
+        if n is None:
+            n = len(next(iter(values.values()))) if values else 0
+        self.n = n
 
     def pop_front(self, n: int) -> None:
         if n > 0:
