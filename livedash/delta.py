@@ -63,8 +63,10 @@ class Delta:
              result: Part | None = None) -> "Delta":
         # made field by field: a source makes one every batch
         delta = cls.__new__(cls)
-        delta.added_rows = added_rows = Rows.of(added)
-        delta.removed_rows = added_rows.none() if removed is None else _rows(removed)
+        # steps pass Rows, sources frames: Rows are taken as they are, without a call
+        delta.added_rows = added_rows = added if type(added) is Rows else Rows.of(added)
+        delta.removed_rows = added_rows.none() if removed is None else \
+            removed if type(removed) is Rows else Rows.of(removed)
         delta.result_rows = None if result is None else _rows(result)
         return delta
 

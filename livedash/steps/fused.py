@@ -95,9 +95,4 @@ class WindowRolling:
         rolling.n_in += kept.n - k
         new = rolling._admit(kept)
         self.short += 1
-        delta = Delta.__new__(Delta)  # as Delta.rows, field by field: every batch makes one
-        delta.added_rows = new
-        delta.removed_rows = out_gone if out_gone is not None and out_gone.names \
-            else new.none()
-        delta.result_rows = None
-        return delta
+        return Delta.rows(new, out_gone if out_gone is not None and out_gone.names else None)
