@@ -276,7 +276,7 @@ class RollingStep:
                 self._retail(removed, whole[0:len(whole) - len(added)])
         self.n_in = self.n_in + len(added) - len(removed) if whole is None else len(whole)
         new = self._admit(added)
-        return Delta.rows(new, gone if gone.names else new.none(),
+        return Delta.rows(new, gone if gone.names else None,
                           None if in_order else self.outputs.rows())
 
     def _drop_oldest(self, removed: Rows) -> Rows:
