@@ -339,8 +339,8 @@ class RollingStep:
         if not self.by_time:
             # One pass per column: the tail and the new values, the new rows' windows,
             # and the newest size - 1 values kept as the next tail (a view, no copy).
-            # The steady bounds and the kernel are taken here, not through _bounds and
-            # rolling_values: every batch of a row count rolling runs this.
+            # The kept steady bounds and the kernel are taken here, not through _bounds
+            # and rolling_values: every batch of a row count rolling runs this.
             k = added.n
             bounds = self._steady.get(k) if held == self.size - 1 else None
             start, end = bounds if bounds is not None else self._bounds(held, k)
@@ -393,18 +393,16 @@ class RollingStep:
         return out
 
     def _bounds(self, held: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Row-count windows of ``k`` rows after ``held``: [start, end) for each."""
-        if held == self.size - 1:  # the usual case: a full tail; the same arrays each time
-            bounds = self._steady.get(k)
-            if bounds is None:
-                end = np.arange(held + 1, held + k + 1, dtype=np.int64)
-                bounds = self._steady[k] = (end - self.size, end)
-                if len(self._steady) > 64:
-                    self._steady.clear()
-            return bounds
+        """Row-count windows of ``k`` rows after ``held``: [start, end) for each. With a
+        full tail (``held == size - 1``, the usual case) the same arrays serve every batch
+        of ``k`` rows: they are kept in ``_steady``, where :meth:`_admit` looks first."""
         end = np.arange(held + 1, held + k + 1, dtype=np.int64)
         start = end - self.size
-        if held + 1 < self.size:  # the first rows: windows from the first row
+        if held == self.size - 1:
+            self._steady[k] = (start, end)
+            if len(self._steady) > 64:
+                self._steady.clear()
+        elif held + 1 < self.size:  # the first rows: windows from the first row
             start[start < 0] = 0
         return start, end
 
