@@ -153,7 +153,8 @@ class Rows:
 
     @property
     def columns(self) -> tuple[Any, ...]:
-        """Column names, in order (as :attr:`names`)."""
+        """Column names, in order: :attr:`names`, under a DataFrame's name for code that
+        takes either (``steps.columns.require``)."""
         return self.names
 
     @property
