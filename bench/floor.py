@@ -72,7 +72,7 @@ class Floor:
         self.total = 0.0
         self.mean = np.nan
         self.tail = np.empty(0)
-        self.last: tuple[np.ndarray, np.ndarray] | None = None
+        self.last: tuple[Any, np.ndarray] | None = None  # (index or buckets, values)
         self.bounds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # resample: per-bucket sums and counts for buckets base .. base + len - 1
         self.every = 1_000_000_000
@@ -92,7 +92,8 @@ class Floor:
         if self.kind == "rolling":  # the window before it changes no new row's value
             self._rolling(values, batch.index)
             return
-        times = batch.index.asi8
+        # the times only where they are used: a count window's aggregate never reads them
+        times = batch.index.asi8 if self.by_time or self.kind != "aggregate" else None
         self.values.append(values)
         if self.by_time:
             self.times.append(times)
@@ -124,7 +125,7 @@ class Floor:
             bounds = self.bounds[len(both)] = (np.maximum(end - 100, 0), end)
         out = rolling_values("mean", both, bounds[0], bounds[1], 100)  # pandas' kernel
         self.tail = both[-99:]
-        self.last = (index.asi8, out)
+        self.last = (index, out)  # the rows' index, held as it came (read by result())
 
     def _resample(self, times: np.ndarray, values: np.ndarray, removed: np.ndarray) -> None:
         ids = times // self.every

@@ -39,6 +39,11 @@ def test_wire_fanout_and_aggregation_run_with_every_peer(tmp_path):
     assert {r[1] for r in fanout["rows"]} == {"livedash", "raw Bokeh", "hvPlot Buffer"}
     for table in tables:
         assert all(check["ok"] in (True, False, None) for check in table["checks"])
+    for table in tables[2:]:  # aggregation: results checked against pandas on every row
+        columns = table["columns"]
+        for row in table["rows"]:
+            assert row[columns.index("equal")] == "yes", row
+            assert row[columns.index("floor rows/s")] != "NOT EQUAL", row
 
 
 @pytest.mark.browser
