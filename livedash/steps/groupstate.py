@@ -76,6 +76,9 @@ class ColumnState:
         self.arrays: dict[str, np.ndarray] = {}  # "sum", "squares", "min", ..., "median"
         self.dirty: dict[str, np.ndarray] = {}   # function -> groups to recompute
         self.plain = numeric and functions <= {"count", "sum", "mean"}
+        # after add: what it added per group, (non-missing values, sums or None), or
+        # False when that cannot simply be subtracted again (an infinity, another function)
+        self.added: tuple[np.ndarray | None, np.ndarray | None] | bool = False
 
     @property
     def held(self) -> set[str]:
@@ -130,7 +133,10 @@ class ColumnState:
             return np.array([total + shift * n if shift else total])
         return np.array([shift + total / n if n > 0 else np.nan])
 
-    def _sums(self, c: np.ndarray, v: np.ndarray, size: int, sign: float) -> None:
+    def _sums(self, c: np.ndarray, v: np.ndarray, size: int, sign: float
+              ) -> np.ndarray | None:
+        """Sums (of values minus the shift) in or out of the groups; returns the
+        per-group sums of several groups when every value was finite."""
         if self.shift is None:
             finite = v[np.isfinite(v)]
             if len(finite):
@@ -144,10 +150,11 @@ class ColumnState:
             self.arrays["sum"][0] += sign * total
             if "squares" in self.arrays:
                 self.arrays["squares"][0] += sign * np.dot(d, d)
-            return
+            return None
         sums = np.bincount(c, weights=d, minlength=size)
         total = float(_add(sums))
-        if total - total != 0.0:
+        finite = total - total == 0.0
+        if not finite:
             c, d = self._infinities(c, d, sign)
             sums = np.bincount(c, weights=d, minlength=size)
         squares = np.bincount(c, weights=d * d, minlength=size) \
@@ -160,6 +167,7 @@ class ColumnState:
             self.arrays["sum"] -= sums
             if squares is not None:
                 self.arrays["squares"] -= squares
+        return sums if finite else None
 
     def _infinities(self, c: np.ndarray, d: np.ndarray, sign: float
                     ) -> tuple[np.ndarray, np.ndarray]:
@@ -198,20 +206,25 @@ class ColumnState:
     def add(self, codes: np.ndarray, values: np.ndarray, size: int,
             counts: np.ndarray | None = None) -> None:
         """Rows added; ``counts``: rows per group among them, when already known."""
+        self.added = False
         if size == 1 and self._one(values, 1.0):
             return
         c, v, every = self._present_only(codes, values)
-        if not len(c):
+        if not len(c):  # every value missing: nothing added, nothing to take back
+            self.added = (None, None) if self.plain and size > 1 else False
             return
         had = self.present.copy() if "first" in self.arrays else self.present
+        present = None
         if size == 1:
             self.present[0] += len(c)
-        elif every and counts is not None:
-            self.present += counts
         else:
-            self.present += np.bincount(c, minlength=size)
-        if self.functions & SUMS:
-            self._sums(c, v, size, 1.0)
+            present = counts if every and counts is not None else \
+                np.bincount(c, minlength=size)
+            self.present += present
+        sums = self._sums(c, v, size, 1.0) if self.functions & SUMS else None
+        if self.plain and present is not None and (sums is not None
+                                                   or not self.functions & SUMS):
+            self.added = (present, sums)
         if "min" in self.arrays:
             np.fmin.at(self.arrays["min"], c, v)
         if "max" in self.arrays:
@@ -367,6 +380,12 @@ class GroupState:
         self.removed_any = False
         self.emptied = False  # rows left since the last refresh
         self.rows = np.zeros(0, dtype=np.int64)  # rows per group, missing values included
+        # What an add put in is kept with its rows (Rows.memo, under this state's own
+        # token) when it can be taken back as it is: when the very same rows leave (a
+        # window's oldest piece, whole), that is subtracted instead of counting and
+        # summing them again. ``generation`` changes when groups are renumbered.
+        self.token = object()
+        self.generation = 0
 
     def reserve(self, size: int) -> int:
         """Make room for groups ``0 .. size - 1``; return the number of groups.
@@ -411,6 +430,12 @@ class GroupState:
             self.rows += counts
         for name, col in self.columns.items():
             col.add(codes, values[name], size, counts)
+        if counts is not None:
+            added = [col.added for col in self.columns.values()]
+            if all(isinstance(a, tuple) for a in added):  # the groups that got rows, only
+                groups = np.flatnonzero(counts)
+                rows.memo()[self.token] = (self.generation, groups, counts[groups], [
+                    tuple(None if x is None else x[groups] for x in a) for a in added])
 
     def remove(self, codes: np.ndarray, rows: Rows, oldest: bool,
                whole: bool = False) -> None:
@@ -422,6 +447,8 @@ class GroupState:
         if not len(codes):
             return
         self.emptied = True
+        if self._take_back(rows):
+            return
         values = {n: values_of(rows, n, c.numeric) for n, c in self.columns.items()}
         if not whole and codes.min() < 0:
             keep = codes >= 0
@@ -438,6 +465,22 @@ class GroupState:
             self.rows -= counts
         for name, col in self.columns.items():
             col.remove(codes, values[name], size, counts)
+
+    def _take_back(self, rows: Rows) -> bool:
+        """``rows`` leave exactly as one add brought them in: subtract what it added
+        (the same numbers the counts and sums of the rows give). False when that add
+        left nothing to take back, or groups were renumbered since."""
+        kept = rows.memo().get(self.token)
+        if kept is None or kept[0] != self.generation:
+            return False
+        _, groups, counts, columns = kept
+        self.rows[groups] -= counts
+        for col, (present, sums) in zip(self.columns.values(), columns):
+            if present is not None:
+                col.present[groups] -= present
+            if sums is not None:
+                col.arrays["sum"][groups] -= sums
+        return True
 
     def shift_one(self, added: Rows, removed: Rows) -> bool:
         """One group, no key, count and sums only: ``removed`` (the oldest rows) out and
@@ -492,6 +535,7 @@ class GroupState:
         in that order, as :meth:`KeyEncoder.keep` renumbers their keys."""
         lut = np.full(len(self.rows), -1, dtype=np.int64)
         lut[groups] = np.arange(len(groups))
+        self.generation += 1  # what adds kept for their rows is of the old codes
         self.rows = self.rows[groups]
         for col in self.columns.values():
             col.keep(groups)

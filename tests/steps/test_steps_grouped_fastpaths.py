@@ -73,3 +73,34 @@ def test_groups_whose_rows_left_are_forgotten_and_results_stay_right(how, monkey
         assert known <= 2 * 8 + 40 + 1000 // 7, known  # not one per bucket ever seen
         # the state has room for the known groups, grown by doubling: at most twice them
         assert known <= len(step.state.rows) <= 2 * known
+
+
+@pytest.mark.parametrize("how", ["7", "mixed"])
+def test_rows_leaving_a_window_take_back_what_they_added(how, monkeypatch) -> None:
+    """count, sum and mean behind a window: a piece that leaves as it came subtracts what
+    it added (kept with its rows) instead of being counted and summed again. Results stay
+    pandas' with missing values and infinities about, and once groups are renumbered."""
+    import livedash.steps.grouped as grouped
+    from livedash.steps.groupstate import GroupState
+    monkeypatch.setattr(grouped, "COMPACT_FROM", 8)
+    taken: list[bool] = []
+    take_back = GroupState._take_back
+
+    def spy(self: GroupState, rows: object) -> bool:
+        taken.append(take_back(self, rows))
+        return taken[-1]
+    monkeypatch.setattr(GroupState, "_take_back", spy)
+    df = _big(1500)
+    humidity = df.columns.get_loc("humidity")
+    df.iloc[300:304, humidity] = np.inf
+    df.iloc[600:602, humidity] = -np.inf
+    agg = {"temperature": ["mean", "count"], "humidity": ["sum", "mean"], "hits": ["sum"]}
+    per_bucket = {"temperature": "count", "humidity": "mean", "hits": "sum"}
+    for size in (140, 131):  # whole pieces of 7 leave, or pieces cut in two
+        feed(chain({"window": size}, {"groupby": {"by": "code", "agg": agg}}), chunks(df, how),
+             lambda d, size=size: pandas_agg(d.iloc[-size:], "code", agg))
+        feed(chain({"window": size},
+                   {"resample": {"every": "30s", "agg": per_bucket, "by": "sensor"}}),
+             chunks(df, how),
+             lambda d, size=size: pandas_resample(d.iloc[-size:], "30s", per_bucket, ["sensor"]))
+    assert any(taken) and not all(taken), "both ways were taken"
