@@ -119,7 +119,7 @@ class GroupedStep:
         if len(removed):
             if result is None and state.ring is not None:
                 # The oldest held rows: their codes are known, no need to encode again.
-                state.remove(state.ring.codes()[:len(removed)].copy(), removed, oldest=True,
+                state.remove(state.ring.codes()[:len(removed)], removed, oldest=True,
                              whole=not self.key_names)
             else:
                 codes = self._encode(removed)

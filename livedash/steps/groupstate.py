@@ -21,6 +21,8 @@ SUMS = frozenset({"sum", "mean", "std", "var"})
 CODES_UNTIL = 1_000_000  # rows whose codes are held before any has left (see GroupState)
 HELD = frozenset({"min", "max", "first", "last", "median"})  # need the rows on removal
 INFINITIES = ("posinf", "neginf")  # per group: infinite values, kept out of the sums
+# what an add put into its groups: non-missing values and sums (None: nothing kept)
+Added = tuple[np.ndarray | None, np.ndarray | None]
 COUNTED = frozenset({"sum", "squares", *INFINITIES})
 
 
@@ -76,9 +78,6 @@ class ColumnState:
         self.arrays: dict[str, np.ndarray] = {}  # "sum", "squares", "min", ..., "median"
         self.dirty: dict[str, np.ndarray] = {}   # function -> groups to recompute
         self.plain = numeric and functions <= {"count", "sum", "mean"}
-        # after add: what it added per group, (non-missing values, sums or None), or
-        # False when that cannot simply be subtracted again (an infinity, another function)
-        self.added: tuple[np.ndarray | None, np.ndarray | None] | bool = False
 
     @property
     def held(self) -> set[str]:
@@ -204,15 +203,16 @@ class ColumnState:
         return True
 
     def add(self, codes: np.ndarray, values: np.ndarray, size: int,
-            counts: np.ndarray | None = None) -> None:
-        """Rows added; ``counts``: rows per group among them, when already known."""
-        self.added = False
+            counts: np.ndarray | None = None) -> Added | None:
+        """Rows added; ``counts``: rows per group among them, when already known.
+        Returns what they added per group (non-missing values, and sums or None) when
+        subtracting it takes them back out again (count, sum, mean, several groups, no
+        infinity); else None."""
         if size == 1 and self._one(values, 1.0):
-            return
+            return None
         c, v, every = self._present_only(codes, values)
         if not len(c):  # every value missing: nothing added, nothing to take back
-            self.added = (None, None) if self.plain and size > 1 else False
-            return
+            return (None, None) if self.plain and size > 1 else None
         had = self.present.copy() if "first" in self.arrays else self.present
         present = None
         if size == 1:
@@ -222,9 +222,8 @@ class ColumnState:
                 np.bincount(c, minlength=size)
             self.present += present
         sums = self._sums(c, v, size, 1.0) if self.functions & SUMS else None
-        if self.plain and present is not None and (sums is not None
-                                                   or not self.functions & SUMS):
-            self.added = (present, sums)
+        added = (present, sums) if self.plain and present is not None and (
+            sums is not None or not self.functions & SUMS) else None
         if "min" in self.arrays:
             np.fmin.at(self.arrays["min"], c, v)
         if "max" in self.arrays:
@@ -238,6 +237,7 @@ class ColumnState:
             self.arrays["last"][groups] = v[::-1][at]
         if "median" in self.arrays:
             self.dirty["median"][c] = True
+        return added
 
     def remove(self, codes: np.ndarray, values: np.ndarray, size: int,
                counts: np.ndarray | None = None) -> None:
@@ -428,14 +428,12 @@ class GroupState:
         else:
             counts = np.bincount(codes, minlength=size)
             self.rows += counts
-        for name, col in self.columns.items():
-            col.add(codes, values[name], size, counts)
-        if counts is not None:
-            added = [col.added for col in self.columns.values()]
-            if all(isinstance(a, tuple) for a in added):  # the groups that got rows, only
-                groups = np.flatnonzero(counts)
-                rows.memo()[self.token] = (self.generation, groups, counts[groups], [
-                    tuple(None if x is None else x[groups] for x in a) for a in added])
+        added = [col.add(codes, values[name], size, counts)
+                 for name, col in self.columns.items()]
+        if counts is not None and all(a is not None for a in added):
+            groups = np.flatnonzero(counts)  # the groups that got rows, only
+            rows.memo()[self.token] = (self.generation, groups, counts[groups], [
+                tuple(None if x is None else x[groups] for x in a) for a in added])
 
     def remove(self, codes: np.ndarray, rows: Rows, oldest: bool,
                whole: bool = False) -> None:
