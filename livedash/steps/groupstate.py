@@ -21,9 +21,9 @@ SUMS = frozenset({"sum", "mean", "std", "var"})
 CODES_UNTIL = 1_000_000  # rows whose codes are held before any has left (see GroupState)
 HELD = frozenset({"min", "max", "first", "last", "median"})  # need the rows on removal
 INFINITIES = ("posinf", "neginf")  # per group: infinite values, kept out of the sums
+COUNTED = frozenset({"sum", "squares", *INFINITIES})
 # what an add put into its groups: non-missing values and sums (None: nothing kept)
 Added = tuple[np.ndarray | None, np.ndarray | None]
-COUNTED = frozenset({"sum", "squares", *INFINITIES})
 
 
 def values_of(rows: Rows, column: str, numeric: bool) -> np.ndarray:
@@ -383,7 +383,8 @@ class GroupState:
         # What an add put in is kept with its rows (Rows.memo, under this state's own
         # token) when it can be taken back as it is: when the very same rows leave (a
         # window's oldest piece, whole), that is subtracted instead of counting and
-        # summing them again. ``generation`` changes when groups are renumbered.
+        # summing them again. Kept only once rows have left (an input that only grows
+        # never takes anything back). ``generation`` changes when groups are renumbered.
         self.token = object()
         self.generation = 0
 
@@ -430,7 +431,7 @@ class GroupState:
             self.rows += counts
         added = [col.add(codes, values[name], size, counts)
                  for name, col in self.columns.items()]
-        if counts is not None and all(a is not None for a in added):
+        if counts is not None and self.removed_any and all(a is not None for a in added):
             groups = np.flatnonzero(counts)  # the groups that got rows, only
             rows.memo()[self.token] = (self.generation, groups, counts[groups], [
                 tuple(None if x is None else x[groups] for x in a) for a in added])
