@@ -27,7 +27,7 @@ from ..delta import Delta
 from ..rows import Rows
 from .aggs import Aggregations, Output, check_types, pandas_grouped
 from .columns import require
-from .groupstate import GroupState
+from .groupstate import GroupState, Runs
 from .keys import KeyEncoder
 
 
@@ -57,6 +57,7 @@ class GroupedStep:
         self._index_name: Any = None
         self._names: list[str] = []
         self._top: int | None = None
+        self._runs: Runs | None = None               # after _encode, when it gives them
 
     @property
     def template(self) -> pd.DataFrame | None:
@@ -130,7 +131,7 @@ class GroupedStep:
             state.refill(self._encode(kept), kept)
         if len(added):
             codes = self._encode(added)
-            state.add(codes, added, self._top)
+            state.add(codes, added, self._top, self._runs)
             if self.template is None:
                 self.template = self.pandas(added[0:1].frame)
         state.refresh()
@@ -173,8 +174,9 @@ class GroupedStep:
 
     def _encode(self, rows: Rows) -> np.ndarray:
         """The group code of each row (-1: a missing key); ``_top`` is then the largest
-        code when none is missing and that is known cheaply, else None."""
-        self._top = None
+        code when none is missing and that is known cheaply, else None, and ``_runs``
+        the rows as runs of one group each when a subclass found them so, else None."""
+        self._top = self._runs = None
         if not self.key_names:
             self._top = 0
             return np.zeros(len(rows), dtype=np.int64)

@@ -8,7 +8,7 @@ may have changed them, the affected groups are recomputed from the held input ro
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,16 @@ INFINITIES = ("posinf", "neginf")  # per group: infinite values, kept out of the
 COUNTED = frozenset({"sum", "squares", *INFINITIES})
 # what an add put into its groups: non-missing values and sums (None: nothing kept)
 Added = tuple[np.ndarray | None, np.ndarray | None]
+
+
+class Runs(NamedTuple):
+    """Rows that come as runs of one group each, every group once (rows in time order
+    into time buckets): run ``i`` is ``lengths[i]`` rows from ``starts[i]``, of group
+    ``groups[i]``."""
+
+    groups: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
 
 
 def values_of(rows: Rows, column: str, numeric: bool) -> np.ndarray:
@@ -201,6 +211,29 @@ class ColumnState:
             self.shift = float(values[0])
         self.add_one(total, len(values), sign)
         return True
+
+    def add_runs(self, runs: Runs, values: np.ndarray) -> Added | None:
+        """Rows given as ``runs`` (several groups), count, sum and mean only, no value
+        missing or infinite: each run summed as one piece. Returns what was added per
+        run's group, or None, with nothing changed, when that does not apply."""
+        if not self.plain or values.dtype.kind != "f":
+            return None
+        sums = None
+        if self.functions & SUMS:
+            if self.shift is None:
+                if not np.isfinite(values[0]):
+                    return None
+                self.shift = float(values[0])
+            d = values - self.shift if self.shift else values
+            sums = np.add.reduceat(d, runs.starts)
+            total = sum(sums.tolist())
+            if total - total != 0.0:  # NaN (missing) or infinite: not here
+                return None
+            self.arrays["sum"][runs.groups] += sums
+        elif np.isnan(values).any():
+            return None
+        self.present[runs.groups] += runs.lengths
+        return runs.lengths, sums
 
     def add(self, codes: np.ndarray, values: np.ndarray, size: int,
             counts: np.ndarray | None = None) -> Added | None:
@@ -403,9 +436,10 @@ class GroupState:
                 col.grow(size)
         return len(self.rows)
 
-    def add(self, codes: np.ndarray, rows: Rows, top: int | None = None) -> None:
+    def add(self, codes: np.ndarray, rows: Rows, top: int | None = None,
+            runs: Runs | None = None) -> None:
         """Rows appended at the end of the input; ``top``: the largest code, when known
-        and no code is missing (-1)."""
+        and no code is missing (-1); ``runs``: the same codes as runs, when known."""
         if not len(codes):
             return
         values = {n: values_of(rows, n, c.numeric) for n, c in self.columns.items()}
@@ -414,6 +448,9 @@ class GroupState:
             ring.append(codes, {n: values[n] for n, c in self.columns.items() if c.held})
             if not self.held and not self.removed_any and len(ring) > CODES_UNTIL:
                 self.ring = None
+        if runs is not None and top is not None and self.reserve(top + 1) > 1:
+            self._add_runs(codes, runs, rows, values)
+            return
         if top is None:
             if codes.min() < 0:  # a missing key: the row is in no group
                 keep = codes >= 0
@@ -435,6 +472,23 @@ class GroupState:
             groups = np.flatnonzero(counts)  # the groups that got rows, only
             rows.memo()[self.token] = (self.generation, groups, counts[groups], [
                 tuple(None if x is None else x[groups] for x in a) for a in added])
+
+    def _add_runs(self, codes: np.ndarray, runs: Runs, rows: Rows,
+                  values: dict[str, np.ndarray]) -> None:
+        """:meth:`add` of rows given as runs too: each column adds a run at a time where
+        it can (count, sum, mean), else row by row."""
+        size = len(self.rows)
+        self.rows[runs.groups] += runs.lengths
+        added = []
+        for name, col in self.columns.items():
+            got = col.add_runs(runs, values[name])
+            if got is None:  # row by row; what that added, for the runs' groups only
+                every = col.add(codes, values[name], size)
+                got = None if every is None else \
+                    tuple(None if x is None else x[runs.groups] for x in every)
+            added.append(got)
+        if self.removed_any and all(a is not None for a in added):
+            rows.memo()[self.token] = (self.generation, runs.groups, runs.lengths, added)
 
     def remove(self, codes: np.ndarray, rows: Rows, oldest: bool,
                whole: bool = False) -> None:

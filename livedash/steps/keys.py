@@ -112,14 +112,8 @@ class KeyEncoder:
                 edges = np.empty(len(starts) + 2, dtype=np.intp)  # where each run begins
                 edges[0], edges[-1] = 0, n
                 edges[1:-1] = starts + 1
-                firsts = column[edges[:-1]].tolist()
-                found = [get(v) for v in firsts]
-                if None in found:  # integers are never missing
-                    found = [self._code((v,)) if f is None else f
-                             for v, f in zip(firsts, found)]
                 lengths = edges[1:] - edges[:-1]
-                self.top = max(found)
-                return np.repeat(np.array(found, dtype=np.int64), lengths)
+                return np.repeat(self.encode_runs(column[edges[:-1]].tolist()), lengths)
         values = column.tolist() if hasattr(column, "tolist") else list(column)
         found = list(map(get, values))
         whole = True
@@ -136,6 +130,16 @@ class KeyEncoder:
         if whole:
             self.top = max(found) if n <= SMALL else int(codes.max())
         return codes
+
+    def encode_runs(self, values: list[Any]) -> np.ndarray:
+        """The codes of one key column's runs of equal values, given as each run's value
+        (none missing): repeat each over its run for the rows' codes."""
+        get = self.single.get
+        found = [get(v) for v in values]
+        if None in found:
+            found = [self._code((v,)) if f is None else f for v, f in zip(values, found)]
+        self.top = max(found) if found else None
+        return np.array(found, dtype=np.int64)
 
     def _encode_rows(self, columns: Sequence[Any], n: int) -> np.ndarray:
         """Row by row: for a few rows a dict look-up beats pandas' fixed costs."""

@@ -35,8 +35,10 @@ from ..spec.fields import Duration, Model
 from ..rows import Rows
 from .aggs import AggOhlc
 from .grouped import GroupedStep
+from .groupstate import Runs
 from .keyspec import check_no_clash, key_names
-from .window import check_time_index
+from .keys import SMALL
+from .window import check_time_index, non_decreasing
 
 _NAT = np.iinfo(np.int64).min
 BUCKET = "__bucket__"  # the bucket start while it is still a key column
@@ -111,6 +113,42 @@ class ResampleStep(GroupedStep):
         missing = times == _NAT
         return [bucket, *(rows.column(name) for name in self.by)], \
             missing if missing.any() else None
+
+    def _encode(self, rows: Rows) -> np.ndarray:
+        """The bucket codes; rows in time order (the usual batch) are cut into runs of one
+        bucket each by a search for the buckets' edges, and each run is looked up once."""
+        codes = self._encode_in_order(rows) if not self.by and rows.n > SMALL else None
+        return super()._encode(rows) if codes is None else codes
+
+    def _encode_in_order(self, rows: Rows) -> np.ndarray | None:
+        """:meth:`_encode` for rows in time order, none missing, over a few buckets (no
+        time zone); None otherwise."""
+        check_time_index(rows, self.label)
+        if isinstance(rows.index_array.dtype, pd.DatetimeTZDtype):
+            return None
+        times = rows.index_i8
+        first, last = int(times[0]), int(times[-1])
+        every, n = self.every_ns, rows.n
+        start, end = first - first % every, last - last % every  # their buckets
+        runs = (end - start) // every + 1
+        if first == _NAT or runs > n // 8 or not non_decreasing(times):
+            return None
+        self.index_name = rows.index_name
+        edges = np.empty(runs + 1, dtype=np.int64)  # where each bucket's rows begin
+        edges[0], edges[-1] = 0, n
+        edges[1:-1] = times.searchsorted(np.arange(start + every, end + 1, every,
+                                                   dtype=np.int64), side="left")
+        starts, lengths = edges[:-1], edges[1:] - edges[:-1]
+        buckets = range(start, end + 1, every)
+        counts = lengths.tolist()
+        if 0 in counts:  # buckets between the first and last with no rows
+            ok = lengths > 0
+            buckets = [b for b, c in zip(buckets, counts) if c]
+            starts, lengths = starts[ok], lengths[ok]
+        groups = self.encoder.encode_runs(list(buckets))
+        self._top = self.encoder.top
+        self._runs = Runs(groups, starts, lengths)
+        return np.repeat(groups, lengths)
 
     def index(self, keys: dict[str, Any], rows: int) -> tuple[Any, Any, dict[str, Any]]:
         """Bucket starts as a numpy array of pandas' index type (the frame, if one is

@@ -104,3 +104,32 @@ def test_rows_leaving_a_window_take_back_what_they_added(how, monkeypatch) -> No
              chunks(df, how),
              lambda d, size=size: pandas_resample(d.iloc[-size:], "30s", per_bucket, ["sensor"]))
     assert any(taken) and not all(taken), "both ways were taken"
+
+
+@pytest.mark.parametrize("every", ["30s", "1min"])
+def test_resample_of_rows_in_time_order_adds_a_bucket_at_a_time(every, monkeypatch) -> None:
+    """Rows in time order fall into runs of one bucket each: count, sum and mean add one
+    sum a run (and take it back when the rows leave whole). Results stay pandas' with
+    buckets left empty inside a batch, missing values, infinities, and pieces cut."""
+    from livedash.steps.groupstate import ColumnState
+    runs: list[bool] = []
+    add_runs = ColumnState.add_runs
+
+    def spy(self: ColumnState, *args: object) -> object:
+        got = add_runs(self, *args)
+        runs.append(got is not None)
+        return got
+    monkeypatch.setattr(ColumnState, "add_runs", spy)
+    df = _big(3000)
+    jump = pd.to_timedelta(np.where(np.arange(len(df)) >= 1030, 95, 0), unit="s")
+    df.index = pd.DatetimeIndex(df.index + jump, name="time")  # empty buckets in one batch
+    humidity = df.columns.get_loc("humidity")
+    df.iloc[1500:1503, humidity] = np.inf
+    df.iloc[2200, humidity] = -np.inf
+    agg = {"temperature": "count", "humidity": "mean", "hits": "sum"}
+    for window in (700, 650, "20min"):  # pieces of 100 leave whole, or cut, or by time
+        cut = (lambda d, w=window: d.iloc[-w:]) if isinstance(window, int) else \
+            (lambda d, w=window: d[d.index > d.index.max() - pd.Timedelta(w)])
+        feed(chain({"window": window}, {"resample": {"every": every, "agg": agg}}),
+             chunks(df, "100"), lambda d, cut=cut: pandas_resample(cut(d), every, agg, []))
+    assert any(runs) and not all(runs), "both ways were taken"
