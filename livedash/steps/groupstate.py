@@ -22,6 +22,7 @@ CODES_UNTIL = 1_000_000  # rows whose codes are held before any has left (see Gr
 HELD = frozenset({"min", "max", "first", "last", "median"})  # need the rows on removal
 INFINITIES = ("posinf", "neginf")  # per group: infinite values, kept out of the sums
 COUNTED = frozenset({"sum", "squares", *INFINITIES})
+RENUMBERINGS = 4  # renumberings of groups followed to take back what rows added
 # what an add put into its groups: non-missing values and sums (None: nothing kept)
 Added = tuple[np.ndarray | None, np.ndarray | None]
 
@@ -417,9 +418,12 @@ class GroupState:
         # token) when it can be taken back as it is: when the very same rows leave (a
         # window's oldest piece, whole), that is subtracted instead of counting and
         # summing them again. Kept only once rows have left (an input that only grows
-        # never takes anything back). ``generation`` changes when groups are renumbered.
+        # never takes anything back). ``generation`` changes when groups are renumbered;
+        # ``renumbered`` holds the last few renumberings (old code -> new), so that rows
+        # added before one are still taken back.
         self.token = object()
         self.generation = 0
+        self.renumbered: dict[int, np.ndarray] = {}  # generation -> its codes' new codes
 
     def reserve(self, size: int) -> int:
         """Make room for groups ``0 .. size - 1``; return the number of groups.
@@ -524,9 +528,16 @@ class GroupState:
         (the same numbers the counts and sums of the rows give). False when that add
         left nothing to take back, or groups were renumbered since."""
         kept = rows.memo().get(self.token)
-        if kept is None or kept[0] != self.generation:
+        if kept is None:
             return False
-        _, groups, counts, columns = kept
+        generation, groups, counts, columns = kept
+        if generation != self.generation:  # renumbered since: follow the renumberings
+            for lut in (self.renumbered.get(g) for g in range(generation, self.generation)):
+                if lut is None:
+                    return False
+                groups = lut[groups]
+            if groups.min() < 0:  # pragma: no cover - rows held keep their groups
+                return False
         self.rows[groups] -= counts
         for col, (present, sums) in zip(self.columns.values(), columns):
             if present is not None:
@@ -588,7 +599,9 @@ class GroupState:
         in that order, as :meth:`KeyEncoder.keep` renumbers their keys."""
         lut = np.full(len(self.rows), -1, dtype=np.int64)
         lut[groups] = np.arange(len(groups))
-        self.generation += 1  # what adds kept for their rows is of the old codes
+        self.renumbered[self.generation] = lut  # for what adds kept with their rows
+        self.generation += 1
+        self.renumbered.pop(self.generation - 1 - RENUMBERINGS, None)
         self.rows = self.rows[groups]
         for col in self.columns.values():
             col.keep(groups)
