@@ -216,7 +216,8 @@ class ColumnState:
     def add_runs(self, runs: Runs, values: np.ndarray) -> Added | None:
         """Rows given as ``runs`` (several groups), count, sum and mean only, no value
         missing or infinite: each run summed as one piece. Returns what was added per
-        run's group, or None, with nothing changed, when that does not apply."""
+        run's group, or None when that does not apply (nothing is added then: add them
+        row by row)."""
         if not self.plain or values.dtype.kind != "f":
             return None
         sums = None
@@ -526,7 +527,8 @@ class GroupState:
     def _take_back(self, rows: Rows) -> bool:
         """``rows`` leave exactly as one add brought them in: subtract what it added
         (the same numbers the counts and sums of the rows give). False when that add
-        left nothing to take back, or groups were renumbered since."""
+        left nothing to take back, or groups were renumbered more than
+        ``RENUMBERINGS`` times since."""
         kept = rows.memo().get(self.token)
         if kept is None:
             return False
