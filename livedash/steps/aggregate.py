@@ -60,7 +60,7 @@ class AggregateStep(GroupedStep):
     def __init__(self, spec: AggregateSpec):
         super().__init__(spec.agg, [])
 
-    def live(self, state: GroupState) -> np.ndarray:
+    def live(self, state: GroupState, mask: np.ndarray) -> np.ndarray:
         state.reserve(1)
         return np.zeros(1, dtype=np.int64)  # the one row exists even with no input rows
 

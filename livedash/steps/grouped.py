@@ -89,8 +89,9 @@ class GroupedStep:
         """The output's index, its name and its key columns, in ``finish``'s shape."""
         return pd.RangeIndex(rows), None, keys
 
-    def live(self, state: GroupState) -> np.ndarray:
-        return state.live()
+    def live(self, state: GroupState, mask: np.ndarray) -> np.ndarray:
+        """The groups in the output, given ``mask``: the groups with rows."""
+        return np.flatnonzero(mask)
 
     def pandas(self, frame: pd.DataFrame) -> pd.DataFrame:
         assert self.outputs is not None
@@ -208,7 +209,7 @@ class GroupedStep:
             live = np.ones(1, dtype=bool) if changed else self._live
         if changed:
             # Groups came or went: sort again, and rebuild the key columns and the index.
-            groups = self.live(state)
+            groups = self.live(state, live)
             if len(groups) == 0:
                 self._live = None
                 return Rows.of(self.finish(self.pandas(self.schema)))

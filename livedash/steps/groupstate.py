@@ -375,8 +375,11 @@ class ColumnState:
             if function == "sum":
                 return total + shift * n if shift else total
             if function == "mean":
-                out = np.full(len(n), np.nan)
-                np.divide(total, n, out=out, where=n > 0)
+                if n.all():  # the usual case: every group has a value
+                    out = total / n
+                else:
+                    out = np.full(len(n), np.nan)
+                    np.divide(total, n, out=out, where=n > 0)
                 if shift:
                     out += shift
                 return out
