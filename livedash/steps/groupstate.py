@@ -27,6 +27,13 @@ RENUMBERINGS = 4  # renumberings of groups followed to take back what rows added
 Added = tuple[np.ndarray | None, np.ndarray | None]
 
 
+def _at(added: Added, groups: np.ndarray) -> Added:
+    """What an add put into every group (arrays the size of all groups), at ``groups``."""
+    present, sums = added
+    return (None if present is None else present[groups],
+            None if sums is None else sums[groups])
+
+
 class Runs(NamedTuple):
     """Rows that come as runs of one group each, every group once (rows in time order
     into time buckets): run ``i`` is ``lengths[i]`` rows from ``starts[i]``, of group
@@ -478,8 +485,8 @@ class GroupState:
                  for name, col in self.columns.items()]
         if counts is not None and self.removed_any and all(a is not None for a in added):
             groups = np.flatnonzero(counts)  # the groups that got rows, only
-            rows.memo()[self.token] = (self.generation, groups, counts[groups], [
-                tuple(None if x is None else x[groups] for x in a) for a in added])
+            rows.memo()[self.token] = (self.generation, groups, counts[groups],
+                                       [_at(a, groups) for a in added])
 
     def _add_runs(self, codes: np.ndarray, runs: Runs, rows: Rows,
                   values: dict[str, np.ndarray]) -> None:
@@ -492,8 +499,7 @@ class GroupState:
             got = col.add_runs(runs, values[name])
             if got is None:  # row by row; what that added, for the runs' groups only
                 every = col.add(codes, values[name], size)
-                got = None if every is None else \
-                    tuple(None if x is None else x[runs.groups] for x in every)
+                got = None if every is None else _at(every, runs.groups)
             added.append(got)
         if self.removed_any and all(a is not None for a in added):
             rows.memo()[self.token] = (self.generation, runs.groups, runs.lengths, added)
