@@ -2,7 +2,8 @@
 
 What any Python implementation has to do per batch at the least: read the batch's
 columns from the DataFrame (the way livedash reads them, from pandas' blocks), keep the
-window in numpy arrays, update running state, and compute the step's output. Nothing
+window as the batches' own arrays (no row copied; a sum taken once per batch, as it
+comes), update running state, and compute the step's output. Nothing
 else: rows always in time order, no missing value, no infinity, one column, one
 function, no pipeline around it, nobody to hand the output to. It is not a contender (it
 could not serve a dashboard); it shows how fast this machine can go, and so whether
@@ -14,6 +15,7 @@ contenders'.
 """
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 import numpy as np
@@ -23,37 +25,61 @@ from livedash.rows import _frame_column
 from livedash.steps.rolling import rolling_values
 
 KINDS = ("window", "aggregate", "rolling", "resample")
+_add = np.add.reduce
 
 
-class Ring:
-    """Values oldest first in one numpy array: append at the end, drop from the front."""
+def _sum(values: np.ndarray) -> float:
+    """The sum of float ``values`` (a few are added in Python: a numpy call costs more)."""
+    return sum(values.tolist()) if len(values) <= 32 else float(_add(values))
 
-    def __init__(self, dtype: Any):
-        self.data = np.empty(1024, dtype=dtype)
-        self.start = self.stop = 0
 
-    def __len__(self) -> int:
-        return self.stop - self.start
+class Pieces:
+    """The window as the batches it was fed, oldest first, each with its column sums taken
+    as it came (no copy of any row). Rows leave from the front: whole pieces, and a cut
+    into the oldest, whose sums are then taken again for the rows it keeps."""
 
-    def view(self) -> np.ndarray:
-        return self.data[self.start:self.stop]
+    def __init__(self) -> None:
+        self.held: deque[dict[str, Any]] = deque()
+        self.n = 0
 
-    def append(self, values: np.ndarray) -> None:
-        n = len(values)
-        if self.stop + n > len(self.data):
-            held = self.view()
-            size = max(len(self.data), 2 * (len(held) + n))
-            data = np.empty(size, dtype=self.data.dtype)
-            data[:len(held)] = held
-            self.data, self.start, self.stop = data, 0, len(held)
-        self.data[self.stop:self.stop + n] = values
-        self.stop += n
+    def append(self, piece: dict[str, Any]) -> None:
+        self.held.append(piece)
+        self.n += len(piece["value"])
 
-    def drop(self, n: int) -> np.ndarray:
-        """Drop the ``n`` oldest; returns them (a view, valid until the next append)."""
-        out = self.data[self.start:self.start + n]
-        self.start += n
+    def pop(self, n: int) -> list[dict[str, Any]]:
+        """Remove the ``n`` oldest rows; returns them, as pieces."""
+        out = []
+        while n > 0:
+            head = self.held[0]
+            size = len(head["value"])
+            if size <= n:
+                out.append(self.held.popleft())
+            else:  # cut: the rows that leave, and the rest with their sum taken again
+                out.append({k: v[:n] for k, v in head.items() if k != "sum"})
+                rest = {k: v[n:] for k, v in head.items() if k != "sum"}
+                if "sum" in head:
+                    rest["sum"] = float(_add(rest["value"]))
+                self.held[0] = rest
+                size = n
+            self.n -= size
+            n -= size
         return out
+
+    def pop_through(self, cutoff: int) -> list[dict[str, Any]]:
+        """Remove the rows at or before time ``cutoff`` (each piece's times in order)."""
+        gone = 0
+        for piece in self.held:
+            times = piece["time"]
+            if times[-1] <= cutoff:
+                gone += len(times)
+                continue
+            gone += int(times.searchsorted(cutoff, side="right"))
+            break
+        return self.pop(gone)
+
+    def column(self, name: str) -> np.ndarray:
+        parts = [p[name] for p in self.held]
+        return np.concatenate(parts) if parts else np.empty(0)
 
 
 class Floor:
@@ -64,9 +90,7 @@ class Floor:
         self.by_time = window.by_time
         self.size = window.rows
         self.span = int(pd.Timedelta(window.spec).value) if window.by_time else 0
-        self.times = Ring(np.int64)
-        self.values = Ring(np.float64)
-        self.keys = Ring(object) if self.kind == "window" else None
+        self.pieces = Pieces()
         self.at: dict[str, int] = {}
         # aggregate: a running sum; rolling: the last 99 values and the last output
         self.total = 0.0
@@ -76,7 +100,6 @@ class Floor:
         self.bounds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # resample: per-bucket sums and counts for buckets base .. base + len - 1
         self.every = 1_000_000_000
-        self.buckets = Ring(np.int64)
         self.base = 0
         self.sums = np.zeros(0)
         self.counts = np.zeros(0)
@@ -92,29 +115,28 @@ class Floor:
         if self.kind == "rolling":  # the window before it changes no new row's value
             self._rolling(values, batch.index)
             return
+        piece: dict[str, Any] = {"value": values}
         # the times only where they are used: a count window's aggregate never reads them
-        times = batch.index.asi8 if self.by_time or self.kind != "aggregate" else None
-        self.values.append(values)
-        if self.by_time:
-            self.times.append(times)
-            held = self.times.view()
-            gone = int(held.searchsorted(times[-1] - self.span, side="right"))
-            self.times.drop(gone)
-        else:
-            gone = max(0, len(self.values) - self.size)
-        removed = self.values.drop(gone)
+        if self.by_time or self.kind != "aggregate":
+            piece["time"] = times = batch.index.asi8
         if self.kind == "window":
-            if not self.by_time:
-                self.times.append(times)
-                self.times.drop(gone)
-            assert self.keys is not None
-            self.keys.append(self._column(batch, "key"))
-            self.keys.drop(gone)
+            piece["key"] = self._column(batch, "key")
         elif self.kind == "aggregate":
-            self.total += float(np.add.reduce(values)) - float(np.add.reduce(removed))
-            self.mean = self.total / len(self.values)
+            piece["sum"] = total = _sum(values)
+            self.total += total
         else:
-            self._resample(times, values, removed)
+            piece["id"] = times // self.every
+        self.pieces.append(piece)
+        if self.by_time:
+            gone = self.pieces.pop_through(int(times[-1]) - self.span)
+        else:
+            gone = self.pieces.pop(max(0, self.pieces.n - self.size))
+        if self.kind == "aggregate":
+            for old in gone:  # a whole piece's sum was taken as it came
+                self.total -= old["sum"] if "sum" in old else _sum(old["value"])
+            self.mean = self.total / self.pieces.n
+        elif self.kind == "resample":
+            self._resample(piece, gone)
 
     def _rolling(self, values: np.ndarray, index: pd.Index) -> None:
         k = len(values)
@@ -127,17 +149,15 @@ class Floor:
         self.tail = both[-99:]
         self.last = (index, out)  # the rows' index, held as it came (read by result())
 
-    def _resample(self, times: np.ndarray, values: np.ndarray, removed: np.ndarray) -> None:
-        ids = times // self.every
-        old = self.buckets.drop(len(removed))
-        if len(old):  # the rows that left, out of their buckets
-            self._add(old, removed, -1.0)
-        self.buckets.append(ids)
+    def _resample(self, piece: dict[str, Any], gone: list[dict[str, Any]]) -> None:
+        for old in gone:  # the rows that left, out of their buckets
+            self._add(old["id"], old["value"], -1.0)
+        ids = piece["id"]
         if not len(self.sums):
             self.base = int(ids[0])
         top = int(ids[-1]) - self.base + 1
         if top > len(self.sums):  # buckets beyond the arrays: move the live ones down
-            first = int(self.buckets.view()[0]) - self.base
+            first = int(self.pieces.held[0]["id"][0]) - self.base
             size = 2 * (top - first)
             sums, counts = np.zeros(size), np.zeros(size)
             kept = max(0, len(self.sums) - first)
@@ -145,8 +165,8 @@ class Floor:
             counts[:kept] = self.counts[first:first + kept]
             self.sums, self.counts, self.base = sums, counts, self.base + first
             top -= first
-        self._add(ids, values, 1.0)
-        lo = int(self.buckets.view()[0]) - self.base
+        self._add(ids, piece["value"], 1.0)
+        lo = int(self.pieces.held[0]["id"][0]) - self.base
         counts = self.counts[lo:top]
         live = np.flatnonzero(counts)
         self.last = (live + lo + self.base, self.sums[lo:top][live] / counts[live])
@@ -164,9 +184,9 @@ class Floor:
             return self.mean
         index_of = lambda ns: pd.DatetimeIndex(np.asarray(ns).view("M8[ns]"), name="time")
         if self.kind == "window":
-            assert self.keys is not None
-            return pd.DataFrame({"key": self.keys.view(), "value": self.values.view()},
-                                index=index_of(self.times.view()))
+            return pd.DataFrame({"key": self.pieces.column("key"),
+                                 "value": self.pieces.column("value")},
+                                index=index_of(self.pieces.column("time")))
         assert self.last is not None
         if self.kind == "rolling":
             times, out = self.last
