@@ -50,7 +50,7 @@ def _frame_column(frame: pd.DataFrame, i: int) -> Array:
     try:  # found by each block's own positions (the frame's position map is built lazily
         # and costs more than the search, on a frame that is read once)
         for block in frame._mgr.blocks:
-            where = block.mgr_locs.indexer
+            where = block._mgr_locs.indexer  # the attribute behind mgr_locs
             if isinstance(where, slice):
                 start, step = where.start or 0, where.step or 1
                 if not (start <= i < where.stop and (i - start) % step == 0):

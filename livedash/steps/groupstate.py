@@ -564,7 +564,7 @@ class GroupState:
         if self.ring is not None or len(self.rows) != 1:
             return False
         sums = []
-        n_out, n_in = len(removed), len(added)
+        n_out, n_in = removed.n, added.n  # Rows.n: len() calls a Python __len__
         for name, col in self.columns.items():
             if not col.plain:
                 return False
