@@ -140,15 +140,21 @@ class ColumnState:
         return codes[ok], values[ok], False
 
     def _result_one(self, function: str) -> np.ndarray:
-        """The one group's count, sum or mean, in Python floats (no array arithmetic)."""
-        n = float(self.present[0])
+        """The one group's count, sum or mean, in Python floats (no array arithmetic),
+        set into a new one-value array (half the cost of ``np.array([value])``)."""
+        n = self.present.item(0)
         if function == "count":
-            return np.array([n], dtype=np.int64)
-        total = float(self.arrays["sum"][0])
+            out = np.empty(1, dtype=np.int64)
+            out[0] = n
+            return out
+        total = self.arrays["sum"].item(0)
         shift = self.shift or 0.0
+        out = np.empty(1)
         if function == "sum":
-            return np.array([total + shift * n if shift else total])
-        return np.array([shift + total / n if n > 0 else np.nan])
+            out[0] = total + shift * n if shift else total
+        else:
+            out[0] = shift + total / n if n > 0 else np.nan
+        return out
 
     def _sums(self, c: np.ndarray, v: np.ndarray, size: int, sign: float
               ) -> np.ndarray | None:
