@@ -58,7 +58,7 @@ class Pieces:
                 out.append({k: v[:n] for k, v in head.items() if k != "sum"})
                 rest = {k: v[n:] for k, v in head.items() if k != "sum"}
                 if "sum" in head:
-                    rest["sum"] = float(_add(rest["value"]))
+                    rest["sum"] = _sum(rest["value"])
                 self.held[0] = rest
                 size = n
             self.n -= size
