@@ -209,7 +209,8 @@ class ColumnState:
 
     def add_one(self, total: float, n: int, sign: float) -> None:
         """``n`` values whose sum is ``total`` (finite; ``shift`` set) in (sign 1) or out
-        (sign -1) of the one group (count, sum and mean only: ``plain``)."""
+        (sign -1) of the one group (count, sum and mean only: ``plain``). A net change
+        may be given too: values in less values out (``n`` then below 0 when more left)."""
         self.present[0] += sign * n
         if "sum" in self.arrays:
             self.arrays["sum"][0] += sign * (total - n * self.shift)
@@ -582,10 +583,8 @@ class GroupState:
         for col, name, total_out, total_in in sums:
             if col.shift is None:
                 col.shift = float(values_of(removed if n_out else added, name, True)[0])
-            if n_out:
-                col.add_one(total_out, n_out, -1.0)
-            if n_in:
-                col.add_one(total_in, n_in, 1.0)
+            if n_in or n_out:  # out and in as one change (one update of each array)
+                col.add_one(total_in - total_out, n_in - n_out, 1.0)
         self.rows[0] += n_in - n_out
         if n_out:
             self.removed_any = self.emptied = True
