@@ -22,15 +22,10 @@ import numpy as np
 import pandas as pd
 
 from livedash.rows import _frame_column
+from livedash.steps.groupstate import float_sum
 from livedash.steps.rolling import rolling_values
 
 KINDS = ("window", "aggregate", "rolling", "resample")
-_add = np.add.reduce
-
-
-def _sum(values: np.ndarray) -> float:
-    """The sum of float ``values`` (a few are added in Python: a numpy call costs more)."""
-    return sum(values.tolist()) if len(values) <= 32 else float(_add(values))
 
 
 class Pieces:
@@ -58,7 +53,7 @@ class Pieces:
                 out.append({k: v[:n] for k, v in head.items() if k != "sum"})
                 rest = {k: v[n:] for k, v in head.items() if k != "sum"}
                 if "sum" in head:
-                    rest["sum"] = _sum(rest["value"])
+                    rest["sum"] = float_sum(rest["value"])
                 self.held[0] = rest
                 size = n
             self.n -= size
@@ -122,7 +117,7 @@ class Floor:
         if self.kind == "window":
             piece["key"] = self._column(batch, "key")
         elif self.kind == "aggregate":
-            piece["sum"] = total = _sum(values)
+            piece["sum"] = total = float_sum(values)
             self.total += total
         else:
             piece["id"] = times // self.every
@@ -133,7 +128,7 @@ class Floor:
             gone = self.pieces.pop(max(0, self.pieces.n - self.size))
         if self.kind == "aggregate":
             for old in gone:  # a whole piece's sum was taken as it came
-                self.total -= old["sum"] if "sum" in old else _sum(old["value"])
+                self.total -= old["sum"] if "sum" in old else float_sum(old["value"])
             self.mean = self.total / self.pieces.n
         elif self.kind == "resample":
             self._resample(piece, gone)
