@@ -108,6 +108,11 @@ class RowQueue:
         assert stamps is not None
         if not stamps or stamps[0][0] > cutoff:  # nothing to expire
             return self.empty()
+        if stamps[0][1] <= cutoff and (len(stamps) == 1 or stamps[1][0] > cutoff):
+            stamps.popleft()  # the oldest piece, whole, and no more (the usual)
+            head = self._chunks.popleft()
+            self.n -= head.n
+            return head
         taken: list[Rows] = []
         while stamps and stamps[0][1] <= cutoff:
             taken.append(self._pop_head())

@@ -205,7 +205,7 @@ class WindowStep:
         if not self.ordered or not added.is_time:
             return None
         times = added.index_i8
-        first, last = int(times[0]), int(times[-1])
+        first, last = times.item(0), times.item(-1)  # Python ints, no numpy scalar made
         if first == _NAT or first < self.last or not non_decreasing(times):
             return None
         newest = last if self.newest is None or last > self.newest else self.newest
@@ -218,7 +218,7 @@ class WindowStep:
             added, times = added[start:], times[start:]
             if not added.n:
                 return added, gone
-            first = int(times[0])
+            first = times.item(0)
         self.last = last
         rows.append(added, (first, last))
         return added, gone
