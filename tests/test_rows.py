@@ -229,7 +229,8 @@ def test_a_stamped_queue_knows_each_pieces_first_and_last_time() -> None:
 def test_a_stamped_queue_pops_through_a_time_as_a_count_would() -> None:
     """pop_through (a time window's expiry) takes the same rows as pop_front of the
     rows at or before the time: before the first, inside a piece, at a piece's last
-    time, with equal times across pieces, beyond the last, and on an empty queue."""
+    time, with equal times across pieces, the oldest piece whole and alone, beyond the
+    last, and on an empty queue."""
     from livedash.steps.rowqueue import RowQueue
 
     def batch(seconds: list[int]) -> Rows:
@@ -237,20 +238,23 @@ def test_a_stamped_queue_pops_through_a_time_as_a_count_would() -> None:
                                  + np.array(seconds).astype("timedelta64[s]"))
         return Rows.of(pd.DataFrame({"v": np.arange(len(seconds), dtype=float)}, index=index))
 
-    pieces = [[0, 1, 2], [2, 2, 3], [4], [5, 6, 6, 9]]
     base = int(np.datetime64("2026-01-01", "ns").astype(np.int64))
-    for second in [-1, 0, 1, 2, 3, 4, 6, 8, 9, 20]:
-        by_time, by_count = RowQueue(stamped=True), RowQueue(stamped=True)
-        for piece in pieces:
-            by_time.append(batch(piece))
-            by_count.append(batch(piece))
-        cutoff = base + second * 1_000_000_000
-        gone = by_time.pop_through(cutoff)
-        want = by_count.pop_front(sum(s <= second for p in pieces for s in p))
-        same(gone.frame, want.frame)
-        assert len(by_time) == len(by_count)
-        same(by_time.frame(), by_count.frame())
-        for chunk, stamps in by_time.stamped_chunks():
-            assert stamps == (int(chunk.index_i8[0]), int(chunk.index_i8[-1]))
+    cases = [([[0, 1, 2], [2, 2, 3], [4], [5, 6, 6, 9]], [-1, 0, 1, 2, 3, 4, 6, 8, 9, 20]),
+             ([[0, 1], [3, 4], [5]], [1, 2, 4]),  # the oldest piece, whole and alone
+             ([[0, 1]], [1])]                      # the only piece
+    for pieces, seconds in cases:
+        for second in seconds:
+            by_time, by_count = RowQueue(stamped=True), RowQueue(stamped=True)
+            for piece in pieces:
+                by_time.append(batch(piece))
+                by_count.append(batch(piece))
+            cutoff = base + second * 1_000_000_000
+            gone = by_time.pop_through(cutoff)
+            want = by_count.pop_front(sum(s <= second for p in pieces for s in p))
+            same(gone.frame, want.frame)
+            assert len(by_time) == len(by_count)
+            same(by_time.frame(), by_count.frame())
+            for chunk, stamps in by_time.stamped_chunks():
+                assert stamps == (int(chunk.index_i8[0]), int(chunk.index_i8[-1]))
     empty = RowQueue(stamped=True)
     assert len(empty.pop_through(base)) == 0
