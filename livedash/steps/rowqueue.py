@@ -109,12 +109,7 @@ class RowQueue:
         if not stamps or stamps[0][0] > cutoff:  # nothing to expire
             return self.empty()
         if stamps[0][1] <= cutoff and (len(stamps) == 1 or stamps[1][0] > cutoff):
-            # the oldest piece, whole, and no more (the usual): as _pop_head, without
-            # the call or the list of pieces taken
-            stamps.popleft()
-            head = self._chunks.popleft()
-            self.n -= head.n
-            return head
+            return self._pop_head()  # the oldest piece, whole, and no more (the usual)
         taken: list[Rows] = []
         while stamps and stamps[0][1] <= cutoff:
             taken.append(self._pop_head())
