@@ -6,7 +6,8 @@ counts only between two switches, once the window is full and every row it was f
 with has left it), does the same with no batch, and prints the difference per batch.
 Unlike a time, the count does not move with the other tenants of a shared machine, so
 two versions of the code can be compared with one run each (``--root`` points at
-another checkout). It is not a benchmark of its own: it leaves out cache misses, which
+another checkout). ``--floor`` counts the hand-written floor (:mod:`bench.floor`) instead,
+for what livedash spends beyond the arithmetic. It is not a benchmark of its own: it leaves out cache misses, which
 a time includes. Needs ``valgrind`` (Debian: ``apt-get install valgrind``); each count
 takes half a minute to a minute.
 """
@@ -31,11 +32,12 @@ def _switch(on: bool) -> None:
         time.sleep(0.05)
 
 
-def _feed(kind_name: str, window_name: str, batch: int, batches: int) -> None:
+def _feed(kind_name: str, window_name: str, batch: int, batches: int, floor: bool) -> None:
     from bench import aggregation as A
+    from bench.floor import Floor
     kind = next(k for k in A.KINDS if k.name == kind_name)
     window = {"count": A.COUNT, "time": A.TIME}[window_name]
-    contender = A.Livedash(kind, window)
+    contender = (Floor if floor else A.Livedash)(kind, window)
     start = 0
     while start < window.rows + 2000:
         contender.feed(A.rows(start, 1000, window.spacing_ms))
@@ -52,13 +54,15 @@ def _feed(kind_name: str, window_name: str, batch: int, batches: int) -> None:
     _switch(False)
 
 
-def count(root: Path, kind: str, window: str, batch: int, batches: int) -> int:
+def count(root: Path, kind: str, window: str, batch: int, batches: int,
+          floor: bool = False) -> int:
     """Instructions callgrind counted while ``batches`` batches were fed."""
     env = dict(os.environ, PYTHONPATH=str(root), LIVEDASH_COUNTING="1")
     # this file feeds, whatever the checkout: ``root`` gives livedash and bench.aggregation
     out = subprocess.run(
         ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
-         sys.executable, __file__, kind, window, str(batch), "--batches", str(batches)],
+         sys.executable, __file__, kind, window, str(batch), "--batches", str(batches),
+         *(["--floor"] if floor else [])],
         cwd=root, env=env, capture_output=True, text=True)
     found = re.search(r"Collected : (\d+)", out.stderr)
     if out.returncode or found is None:
@@ -75,14 +79,17 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=300)
     parser.add_argument("--root", type=Path, default=HERE,
                         help="the checkout whose livedash is counted")
+    parser.add_argument("--floor", action="store_true",
+                        help="count the hand-written floor, not livedash")
     args = parser.parse_args()
     if os.environ.get("LIVEDASH_COUNTING"):
-        _feed(args.kind, args.window, args.batch, args.batches)
+        _feed(args.kind, args.window, args.batch, args.batches, args.floor)
         return
-    fed = count(args.root, args.kind, args.window, args.batch, args.batches)
-    idle = count(args.root, args.kind, args.window, args.batch, 0)
+    fed = count(args.root, args.kind, args.window, args.batch, args.batches, args.floor)
+    idle = count(args.root, args.kind, args.window, args.batch, 0, args.floor)
+    who = "the floor" if args.floor else "livedash"
     print(f"{args.kind} {args.window} {args.batch}: {(fed - idle) / args.batches:,.0f} "
-          f"instructions a batch ({args.root})")
+          f"instructions a batch, {who} ({args.root})")
 
 
 if __name__ == "__main__":
