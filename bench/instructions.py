@@ -6,9 +6,9 @@ counts only between two switches, once the window is full and every row it was f
 with has left it), does the same with no batch, and prints the difference per batch.
 Unlike a time, the count does not move with the other tenants of a shared machine, so
 two versions of the code can be compared with one run each (``--root`` points at
-another checkout). ``--floor`` counts the hand-written floor (:mod:`bench.floor`) instead,
-for what livedash spends beyond the arithmetic. It is not a benchmark of its own: it leaves out cache misses, which
-a time includes. Needs ``valgrind`` (Debian: ``apt-get install valgrind``); each count
+another checkout). ``--floor`` counts the hand-written floor (:mod:`bench.floor`)
+instead, for what livedash spends beyond the arithmetic. It is not a benchmark of its
+own: it leaves out cache misses, which a time includes. Needs ``valgrind`` (Debian: ``apt-get install valgrind``); each count
 takes half a minute to a minute.
 """
 from __future__ import annotations
@@ -82,6 +82,10 @@ def main() -> None:
     parser.add_argument("--floor", action="store_true",
                         help="count the hand-written floor, not livedash")
     args = parser.parse_args()
+    if args.floor:
+        from bench.floor import KINDS as FLOORED
+        if args.kind not in FLOORED:
+            parser.error(f"the floor has no {args.kind!r}: it has {', '.join(FLOORED)}")
     if os.environ.get("LIVEDASH_COUNTING"):
         _feed(args.kind, args.window, args.batch, args.batches, args.floor)
         return
