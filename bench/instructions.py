@@ -4,12 +4,13 @@
 benchmark 4 does, counts the machine instructions spent feeding 300 batches (callgrind
 counts only between two switches, once the window is full and every row it was filled
 with has left it), does the same with no batch, and prints the difference per batch.
+The fed frames stay referenced until the count ends, so none is freed inside it.
 Unlike a time, the count does not move with the other tenants of a shared machine, so
 two versions of the code can be compared with one run each (``--root`` points at
 another checkout). ``--floor`` counts the hand-written floor (:mod:`bench.floor`)
 instead, for what livedash spends beyond the arithmetic. It is not a benchmark of its
-own: it leaves out cache misses, which a time includes. Needs ``valgrind`` (Debian: ``apt-get install valgrind``); each count
-takes half a minute to a minute.
+own: it leaves out cache misses, which a time includes. Needs ``valgrind`` (Debian:
+``apt-get install valgrind``); each count takes half a minute to a minute.
 """
 from __future__ import annotations
 
